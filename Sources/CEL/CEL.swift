@@ -1,0 +1,1 @@
+// CEL: placeholder until the module lands.

@@ -1,0 +1,1 @@
+// Daemon: placeholder until the module lands.

@@ -1,0 +1,1 @@
+// Records: placeholder until the module lands.

@@ -1,0 +1,1 @@
+// Spool: placeholder until the module lands.

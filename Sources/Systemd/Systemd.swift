@@ -1,0 +1,1 @@
+// Systemd: placeholder until the module lands.
