@@ -32,8 +32,9 @@ public final class SpoolWatcher {
     private let inotify: Int32
     private let wakeRead: Int32
     private let wakeWrite: Int32
-    /// False after new/ was deleted or moved away; `wait` tries to watch it again.
-    private var watching = true
+    /// The watch descriptor on new/; nil after new/ was deleted or moved away, and `wait`
+    /// then watches the path again.
+    private var watch: Int32?
 
     /// Starts watching `spool`'s new/ folder.
     /// - Throws: `SpoolError` when inotify cannot be set up (e.g. `inotify_init1` EMFILE: the
@@ -42,7 +43,7 @@ public final class SpoolWatcher {
         folder = spool.path(.new)
         inotify = try SystemCall.inotifyInit().orThrow("inotify_init1", folder)
         do {
-            _ = try SystemCall.inotifyAddWatch(inotify, folder, SpoolWatcher.mask).orThrow("inotify_add_watch", folder)
+            watch = try SystemCall.inotifyAddWatch(inotify, folder, SpoolWatcher.mask).orThrow("inotify_add_watch", folder)
             (wakeRead, wakeWrite) = try SystemCall.pipe().orThrow("pipe", folder)
         } catch {
             SystemCall.close(inotify)
@@ -68,18 +69,18 @@ public final class SpoolWatcher {
     /// the wait goes on.
     /// - Throws: `SpoolError` when inotify cannot be read or new/ cannot be watched again.
     public func wait(timeout: Double) throws -> Hint {
-        let deadline = monotonicSeconds() + max(0, timeout)
-        if !watching {
-            // new/ vanished earlier; it may be back (the daemon recreates the spool): watch again.
-            _ = try SystemCall.inotifyAddWatch(inotify, folder, SpoolWatcher.mask).orThrow("inotify_add_watch", folder)
-            watching = true
+        // Clamped so no timeout (NaN, infinite, huge) can trap the conversion to milliseconds.
+        let deadline = monotonicSeconds() + (timeout.isNaN ? 0 : min(max(0, timeout), 86_400))
+        if watch == nil {
+            // new/ vanished earlier; it may be back (Spool(root:) recreates it): watch it again.
+            watch = try SystemCall.inotifyAddWatch(inotify, folder, SpoolWatcher.mask).orThrow("inotify_add_watch", folder)
             return .rescan
         }
         while true {
             let remaining = deadline - monotonicSeconds()
             var fds = [pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0),
                        pollfd(fd: inotify, events: Int16(POLLIN), revents: 0)]
-            let milliseconds = Int32(clamping: Int((max(0, remaining) * 1000).rounded(.up)))
+            let milliseconds = Int32((min(max(0, remaining), 86_400) * 1000).rounded(.up))
             let ready = try SystemCall.poll(&fds, timeoutMilliseconds: milliseconds).orThrow("poll", folder)
             if ready == 0 { return .timeout }
             if fds[0].revents != 0 {
@@ -87,8 +88,12 @@ public final class SpoolWatcher {
                 return .woken
             }
             let events = try readEvents()
-            if events.lostWatch { watching = false }
-            let hint = SpoolWatcher.hint(for: events)
+            let hint = SpoolWatcher.hint(for: events, watch: watch)
+            if let current = watch, events.lostWatch(current) {
+                // A moved-away new/ keeps its watch: drop it, or its events would pose as hints.
+                _ = inotify_rm_watch(inotify, current)
+                watch = nil
+            }
             if hint != .names([]) { return hint }
             if remaining <= 0 { return .timeout }
         }
@@ -98,15 +103,19 @@ public final class SpoolWatcher {
 
     /// One inotify event, as decoded from the kernel's buffer.
     struct Event: Equatable {
+        var watch: Int32
         var mask: UInt32
         var name: String?
     }
 
-    /// The events of one read, plus whether the watch itself was lost.
+    /// The events of one read.
     struct Batch {
         var events: [Event]
-        var lostWatch: Bool {
-            events.contains { $0.mask & UInt32(IN_IGNORED | IN_DELETE_SELF | IN_MOVE_SELF) != 0 }
+
+        /// Whether the watch `current` ended (new/ deleted or moved). Events of older watches,
+        /// such as the IN_IGNORED that follows removing one, do not count.
+        func lostWatch(_ current: Int32) -> Bool {
+            events.contains { $0.watch == current && $0.mask & UInt32(IN_IGNORED | IN_DELETE_SELF | IN_MOVE_SELF) != 0 }
         }
     }
 
@@ -134,6 +143,7 @@ public final class SpoolWatcher {
         var offset = 0
         let header = 16  // MemoryLayout<inotify_event>.size
         while offset + header <= buffer.count {
+            let watch = buffer.loadUnaligned(fromByteOffset: offset, as: Int32.self)
             let mask = buffer.loadUnaligned(fromByteOffset: offset + 4, as: UInt32.self)
             let length = Int(buffer.loadUnaligned(fromByteOffset: offset + 12, as: UInt32.self))
             guard offset + header + length <= buffer.count else { break }
@@ -143,21 +153,20 @@ public final class SpoolWatcher {
                 let bytes = raw.prefix { $0 != 0 }
                 name = String(validating: bytes, as: UTF8.self)
             }
-            events.append(Event(mask: mask, name: name))
+            events.append(Event(watch: watch, mask: mask, name: name))
             offset += header + length
         }
         return events
     }
 
-    /// The hint a batch of events amounts to: `.rescan` if any event says events or the watch
-    /// were lost, otherwise the record names in order of first appearance (possibly none).
-    static func hint(for batch: Batch) -> Hint {
-        if batch.lostWatch || batch.events.contains(where: { $0.mask & UInt32(IN_Q_OVERFLOW) != 0 }) {
-            return .rescan
-        }
+    /// The hint a batch of events amounts to: `.rescan` if events or the watch `current` were
+    /// lost, otherwise the record names of `current` in order of first appearance (possibly none).
+    static func hint(for batch: Batch, watch current: Int32?) -> Hint {
+        if batch.events.contains(where: { $0.mask & UInt32(IN_Q_OVERFLOW) != 0 }) { return .rescan }
+        guard let current, !batch.lostWatch(current) else { return .rescan }
         var seen = Set<String>()
         var names: [String] = []
-        for event in batch.events where event.mask & UInt32(IN_MOVED_TO | IN_CLOSE_WRITE) != 0 {
+        for event in batch.events where event.watch == current && event.mask & UInt32(IN_MOVED_TO | IN_CLOSE_WRITE) != 0 {
             guard let name = event.name, Spool.isRecordName(name), seen.insert(name).inserted else { continue }
             names.append(name)
         }
