@@ -70,15 +70,18 @@ public struct Spool: Sendable {
     /// - Parameters:
     ///   - root: the spool folder, e.g. `/var/spool/stationguard`. Its parent must exist.
     ///   - sizeLimit: the largest record in bytes; larger ones are quarantined unread.
+    ///   - createMissing: false for the kiosk side (`stationguard submit`), which should report a
+    ///     mistyped `--spool` instead of making a spool nobody watches.
     /// - Throws: `SpoolError` when the root or a folder is not a directory, a folder is a
-    ///   symlink or on another file system, or a folder cannot be created.
-    public init(root: String, sizeLimit: Int = Spool.defaultSizeLimit) throws {
+    ///   symlink or on another file system, or a folder is missing and cannot (or may not) be
+    ///   created (`.system(call: "lstat"/"stat", errno: ENOENT)`).
+    public init(root: String, sizeLimit: Int = Spool.defaultSizeLimit, createMissing: Bool = true) throws {
         var trimmed = root
         while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed.removeLast() }
         self.root = trimmed
         self.sizeLimit = max(0, sizeLimit)
 
-        try Spool.makeDirectory(self.root, mode: 0o755)
+        if createMissing { try Spool.makeDirectory(self.root, mode: 0o755) }
         // The root itself may be a symlink an administrator set up; its folders may not.
         let rootStatus = try SystemCall.stat(self.root).orThrow("stat", self.root)
         guard rootStatus.st_mode & S_IFMT == S_IFDIR else {
@@ -86,7 +89,7 @@ public struct Spool: Sendable {
         }
         for folder in Folder.allCases {
             let path = self.path(folder)
-            try Spool.makeDirectory(path, mode: folder.mode)
+            if createMissing { try Spool.makeDirectory(path, mode: folder.mode) }
             let status = try SystemCall.lstat(path).orThrow("lstat", path)
             guard status.st_mode & S_IFMT == S_IFDIR else {
                 throw SpoolError(path: path, reason: .notADirectory)
