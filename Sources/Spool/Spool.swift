@@ -3,6 +3,16 @@
 // SUMMARY
 //   Claims records from new/ into cur/ and files them in done/YYYY-MM-DD/ or
 //   quarantine/ (beside NAME.reason); the kiosk side submits through tmp/.
+// SYNOPSIS
+//   let spool = try Spool(root: "/var/spool/stationguard")     // creates missing folders
+//   let lock = try SpoolLock(spool: spool)                      // refuses a second daemon
+//   let watcher = try SpoolWatcher(spool: spool)                // before the first scan
+//   for name in try spool.unfinished() { try spool.resume(name) … }
+//   for name in try spool.scan() { if let claimed = try spool.claim(name) { … } }
+//   try spool.settle(claimed, verdict: .done(date: Spool.day(of: now, in: zone)))
+//   try spool.settle(claimed, verdict: .quarantine(reason: "…"))
+//   switch try watcher.wait(timeout: 5) { case .names, .rescan, .timeout, .woken }
+//   try spool.submit(bytes: bytes, name: "K07-0001.json")       // kiosk side
 // DESCRIPTION
 //   tmp/  kiosk writes here under any name; new/  complete records, renamed in from tmp/;
 //   cur/  claimed by the daemon (rename from new/), being processed; done/YYYY-MM-DD/  the
