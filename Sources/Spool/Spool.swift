@@ -74,12 +74,15 @@ public struct Spool: Sendable {
     public let root: String
     /// Files larger than this many bytes are quarantined unread.
     public let sizeLimit: Int
+    /// The highest size limit a spool takes (1 GiB): a record is read whole into memory.
+    public static let maximumSizeLimit = 1 << 30
 
     /// Opens the spool at `root`, creating the root and any missing folder.
     ///
     /// - Parameters:
     ///   - root: the spool folder, e.g. `/var/spool/stationguard`. Its parent must exist.
-    ///   - sizeLimit: the largest record in bytes; larger ones are quarantined unread.
+    ///   - sizeLimit: the largest record in bytes; larger ones are quarantined unread. Clamped
+    ///     to 0…`maximumSizeLimit`.
     ///   - createMissing: false for the kiosk side (`stationguard submit`), which should report a
     ///     mistyped `--spool` instead of making a spool nobody watches.
     /// - Throws: `SpoolError` when the root or a folder is not a directory, a folder is a
@@ -89,7 +92,7 @@ public struct Spool: Sendable {
         var trimmed = root
         while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed.removeLast() }
         self.root = trimmed
-        self.sizeLimit = max(0, sizeLimit)
+        self.sizeLimit = min(max(0, sizeLimit), Spool.maximumSizeLimit)
 
         if createMissing { try Spool.makeDirectory(self.root, mode: 0o755) }
         // The root itself may be a symlink an administrator set up; its folders may not.
