@@ -62,6 +62,8 @@ final class TimeTests: XCTestCase {
         XCTAssertEqual(t.localDate, CalendarDate(year: 2026, month: 10, day: 1))
         XCTAssertEqual(t.date(atOffsetSeconds: 0), CalendarDate(year: 2026, month: 9, day: 30))
         XCTAssertEqual(t.description, "2026-10-01T06:42:10+08:00")
+        XCTAssertEqual(t.date(atOffsetSeconds: -25_327), CalendarDate(year: 2026, month: 9, day: 30))
+        XCTAssertEqual(t.date(atOffsetSeconds: Int.max), CalendarDate(year: 9999, month: 12, day: 31), "clamped, no trap")
 
         let f = try XCTUnwrap(RFC3339Timestamp.parse("2000-02-29T00:00:00.5Z"))
         XCTAssertEqual(f.secondsSinceEpoch, 951_782_400)
@@ -88,6 +90,9 @@ final class TimeTests: XCTestCase {
         XCTAssertEqual(CalendarDate(year: 2026, month: 10, day: 1)!.daysSinceEpoch, 20_727)
         XCTAssertEqual(CalendarDate(daysSinceEpoch: 20_727), CalendarDate(year: 2026, month: 10, day: 1))
         XCTAssertEqual(CalendarDate(daysSinceEpoch: -1), CalendarDate(year: 1969, month: 12, day: 31))
+        XCTAssertEqual(CalendarDate(daysSinceEpoch: Int.max), CalendarDate(year: 9999, month: 12, day: 31))
+        XCTAssertEqual(CalendarDate(daysSinceEpoch: Int.min), CalendarDate(year: 1, month: 1, day: 1))
+        XCTAssertEqual(CalendarDate(year: 1, month: 1, day: 1)!.daysSinceEpoch, -719_162)
         XCTAssertLessThan(CalendarDate.parse("2026-09-30")!, CalendarDate.parse("2026-10-01")!)
     }
 }
