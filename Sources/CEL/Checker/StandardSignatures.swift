@@ -97,6 +97,8 @@ enum StandardSignatures {
         member("size", "bytes_size", [.bytes], .int),
         member("size", "list_size", [listA], .int),
         member("size", "map_size", [mapKV], .int),
+        // Internal to the transformMap macro: adds one entry to the accumulated map.
+        global(Parser.mapInsert, "map_insert", [mapKV, K, V], mapKV),
     ]
 
     static let conversions: [Signature] = [
