@@ -13,6 +13,9 @@ final class IssueLog {
     func add(_ message: String, at mark: Mark?, detail: String? = nil) {
         issues.append(RuleIssue(file: file, line: mark?.line ?? 0, column: mark?.column ?? 0, message: message, detail: detail))
     }
+    func add(_ message: String, line: Int, column: Int) {
+        issues.append(RuleIssue(file: file, line: line, column: column, message: message))
+    }
     func add(_ issue: RuleIssue) { issues.append(issue) }
     var isEmpty: Bool { issues.isEmpty }
 }
