@@ -104,6 +104,10 @@ final class CheckerTests: XCTestCase {
              "ERROR: rules.d/test.yaml:14:17: expression of type 'int' cannot be range of a comprehension (must be list, map, or dynamic)\n | record.seats.all(x, x > 1)\n | ......^"),
             ("[1].map(x, x).exists(y, y)",
              "ERROR: rules.d/test.yaml:14:31: found no matching overload for '_||_' applied to '(bool, int)'\n | [1].map(x, x).exists(y, y)\n | ....................^"),
+            ("station.daysBetween(now, 1) > 0",
+             "ERROR: rules.d/test.yaml:14:30: found no matching overload for 'station.daysBetween' applied to '(google.protobuf.Timestamp, int)'\n | station.daysBetween(now, 1) > 0\n | ...................^"),
+            ("[?record.seats]",
+             "ERROR: rules.d/test.yaml:14:19: expected type 'optional_type(dyn)' but found 'int'\n | [?record.seats]\n | ........^"),
             ("1 == 1.0",
              "ERROR: rules.d/test.yaml:14:13: found no matching overload for '_==_' applied to '(int, double)'\n | 1 == 1.0\n | ..^"),
         ]
