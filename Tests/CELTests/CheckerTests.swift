@@ -225,6 +225,28 @@ final class CheckerTests: XCTestCase {
         }
     }
 
+    /// Every expression of the subset, checked with nothing declared: issues, never a trap,
+    /// and every reported issue lies inside the expression's text.
+    func testCheckerSurvivesEveryExpressionUndeclared() throws {
+        let path = "/work/shared/cel/conformance-subset.jsonl"
+        guard let data = FileManager.default.contents(atPath: path) else { throw XCTSkip("no \(path)") }
+        let checker = Checker(declarations: Declarations())
+        var rejected = 0
+        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
+            let test = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            let text = test["expr"] as! String
+            guard let parsed = try? Parser.parse(Source(text)) else { continue }
+            let result = checker.check(parsed)
+            if !result.isValid { rejected += 1 }
+            XCTAssertLessThanOrEqual(result.issues.count, CheckerIssues.limit)
+            for issue in result.issues {
+                XCTAssertTrue(issue.offset >= 0 && issue.offset <= text.unicodeScalars.count, "\(text): \(issue.message)")
+            }
+        }
+        // Lines with bindings or extension calls cannot check without declarations.
+        XCTAssertGreaterThan(rejected, 0)
+    }
+
     /// The name of a macro left as a call (`cel.bind`, `optMap`, `optFlatMap`), if any.
     static func unexpandedMacro(_ e: Expr) -> String? {
         switch e.kind {
