@@ -17,6 +17,8 @@ public struct MapValue {
     public var count: Int { entries.count }
 
     public mutating func insert(_ key: Value, _ value: Value) throws {
+        // Only bool, int, uint and string may be keys; a double finds an entry but never makes one.
+        if case .double = key { throw EvalError("unsupported key type: double") }
         guard let mk = MapKey(key) else { throw EvalError("unsupported key type") }
         if index[mk] != nil { throw EvalError("Failed with repeated key") }
         index[mk] = entries.count
@@ -26,6 +28,12 @@ public struct MapValue {
     /// The value for `key`, nil if absent or if `key` cannot be a map key.
     public subscript(key: Value) -> Value? {
         guard let mk = MapKey(key), let i = index[mk] else { return nil }
+        return entries[i].value
+    }
+
+    /// Lookup by a key normalised once (at plan time) rather than on every evaluation.
+    func value(forKey mk: MapKey) -> Value? {
+        guard let i = index[mk] else { return nil }
         return entries[i].value
     }
 }

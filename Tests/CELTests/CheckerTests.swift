@@ -104,6 +104,10 @@ final class CheckerTests: XCTestCase {
              "ERROR: rules.d/test.yaml:14:17: expression of type 'int' cannot be range of a comprehension (must be list, map, or dynamic)\n | record.seats.all(x, x > 1)\n | ......^"),
             ("[1].map(x, x).exists(y, y)",
              "ERROR: rules.d/test.yaml:14:31: found no matching overload for '_||_' applied to '(bool, int)'\n | [1].map(x, x).exists(y, y)\n | ....................^"),
+            ("station.daysBetween(now, 1) > 0",
+             "ERROR: rules.d/test.yaml:14:30: found no matching overload for 'station.daysBetween' applied to '(google.protobuf.Timestamp, int)'\n | station.daysBetween(now, 1) > 0\n | ...................^"),
+            ("[?record.seats]",
+             "ERROR: rules.d/test.yaml:14:19: expected type 'optional_type(dyn)' but found 'int'\n | [?record.seats]\n | ........^"),
             ("1 == 1.0",
              "ERROR: rules.d/test.yaml:14:13: found no matching overload for '_==_' applied to '(int, double)'\n | 1 == 1.0\n | ..^"),
         ]
@@ -219,6 +223,28 @@ final class CheckerTests: XCTestCase {
         case (.list, .list), (.map, .map), (.type, .type), (.optional, .optional): return true
         default: return t == actual
         }
+    }
+
+    /// Every expression of the subset, checked with nothing declared: issues, never a trap,
+    /// and every reported issue lies inside the expression's text.
+    func testCheckerSurvivesEveryExpressionUndeclared() throws {
+        let path = "/work/shared/cel/conformance-subset.jsonl"
+        guard let data = FileManager.default.contents(atPath: path) else { throw XCTSkip("no \(path)") }
+        let checker = Checker(declarations: Declarations())
+        var rejected = 0
+        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
+            let test = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            let text = test["expr"] as! String
+            guard let parsed = try? Parser.parse(Source(text)) else { continue }
+            let result = checker.check(parsed)
+            if !result.isValid { rejected += 1 }
+            XCTAssertLessThanOrEqual(result.issues.count, CheckerIssues.limit)
+            for issue in result.issues {
+                XCTAssertTrue(issue.offset >= 0 && issue.offset <= text.unicodeScalars.count, "\(text): \(issue.message)")
+            }
+        }
+        // Lines with bindings or extension calls cannot check without declarations.
+        XCTAssertGreaterThan(rejected, 0)
     }
 
     /// The name of a macro left as a call (`cel.bind`, `optMap`, `optFlatMap`), if any.

@@ -264,4 +264,50 @@ final class ExtensionTests: XCTestCase {
         let standard = Set(StandardSignatures.all.map(\.id))
         XCTAssertTrue(ids.isDisjoint(with: standard))
     }
+
+    // MARK: - Conformance subset, through the Environment facade
+
+    /// The `ext` tier lines of string_ext and math_ext (and encoders_ext), compiled, planned and
+    /// evaluated with the extensions declared; counts per section are printed.
+    func testConformanceExtensionLines() throws {
+        let path = "/work/shared/cel/conformance-subset.jsonl"
+        guard let data = FileManager.default.contents(atPath: path) else { throw XCTSkip("no \(path)") }
+        var passed: [String: Int] = [:], total: [String: Int] = [:]
+        var failures: [String] = []
+        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
+            let test = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            let file = test["file"] as! String
+            guard ["string_ext", "math_ext", "encoders_ext"].contains(file) else { continue }
+            let section = "\(file)/\(test["section"]!)"
+            let name = "\(section)/\(test["name"]!)"
+            total[section, default: 0] += 1
+            var bindings: [String: Value] = [:]
+            var variables: [String: CELType] = [:]
+            for (k, v) in test["bindings"] as? [String: Any] ?? [:] {
+                bindings[k] = try TaggedValue.decode(v)
+                variables[k] = CheckerTests.bindingType(v)
+            }
+            let env = Environment(declarations: Declarations(variables: variables, functions: Extensions.all))
+            let expect = test["expect"] as! [String: Any]
+            let result: Value
+            do {
+                let source = Source(test["expr"] as! String)
+                let checked = test["disable_check"] as? Bool == true ? env.unchecked(try env.parse(source)) : try env.compile(source)
+                result = try env.program(checked).evaluate(bindings)
+            } catch {
+                result = .error(EvalError("compile: \(error)"))
+            }
+            let ok: Bool
+            if expect["error"] != nil {
+                if case .error = result { ok = true } else { ok = false }
+            } else {
+                ok = TaggedValue.matches(result, expected: try TaggedValue.decode(expect["value"]!))
+            }
+            if ok { passed[section, default: 0] += 1 } else { failures.append("\(name): \(test["expr"]!) -> \(result)") }
+        }
+        for section in total.keys.sorted() { print("ext conformance \(section): \(passed[section] ?? 0)/\(total[section]!)") }
+        print("ext conformance total: \(passed.values.reduce(0, +))/\(total.values.reduce(0, +))")
+        XCTAssertEqual(total.values.reduce(0, +), 416)
+        XCTAssertEqual(failures, [])
+    }
 }

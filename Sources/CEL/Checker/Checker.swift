@@ -51,6 +51,12 @@ public struct CheckResult {
     public var resultType: CELType
 
     public var isValid: Bool { issues.isEmpty }
+    /// The checked node types keyed by node id, for consumers that want a dictionary.
+    public var typesByID: [Int: CELType] {
+        var out: [Int: CELType] = [:]
+        for (id, t) in types.enumerated() { if let t { out[id] = t } }
+        return out
+    }
     public func type(of id: Int) -> CELType? { id >= 0 && id < types.count ? types[id] : nil }
 }
 

@@ -16,10 +16,13 @@ extension Extensions {
             var start = 0
             if a.count == 3 {
                 guard case .int(let off) = a[2] else { return nil }
-                guard off >= 0, off <= cs.count else { return outOfRange(off) }
+                // cel-go: an empty substring is found at any offset; otherwise the offset
+                // must index a code point.
+                if subs.isEmpty { return .int(off) }
+                guard off >= 0, off < cs.count else { return outOfRange(off) }
                 start = Int(off)
             }
-            if subs.isEmpty { return .int(Int64(start)) }
+            if subs.isEmpty { return .int(0) }
             var i = start
             while i + subs.count <= cs.count {
                 if cs[i..<(i + subs.count)].elementsEqual(subs) { return .int(Int64(i)) }
@@ -34,7 +37,8 @@ extension Extensions {
             var last = cs.count
             if a.count == 3 {
                 guard case .int(let off) = a[2] else { return nil }
-                guard off >= 0, off < cs.count || (cs.isEmpty && off == 0) else { return outOfRange(off) }
+                if subs.isEmpty { return .int(off) }
+                guard off >= 0, off < cs.count else { return outOfRange(off) }
                 last = Int(off)
             }
             if subs.isEmpty { return .int(Int64(last)) }
