@@ -76,7 +76,9 @@ public struct RuleLoader {
                     env = CELEnvironment(declarations: Declarations(
                         variables: ["record": .object(recordType.name), "params": .object(p.type.name)],
                         objectTypes: recordTypes.all + [p.type],
-                        functions: calendar.functions))
+                        // cel-go's ext libraries (strings, math, encoders): rule authors use
+                        // substring/join/upperAscii and math.abs/greatest.
+                        functions: calendar.functions + Extensions.all))
                     environments[kind] = env
                 }
                 let rule = Rule(id: def.id, title: def.title, ruleset: set.name, kind: def.kind, severity: def.severity,
