@@ -16,7 +16,9 @@ struct CELEnvironment {
     func compile(_ source: Source) throws -> CompiledExpression {
         let checked = try environment.compile(source)
         let program = try environment.program(checked)
-        return CompiledExpression(program: program, resultType: checked.resultType)
+        let probe = program.makeActivation()
+        return CompiledExpression(program: program, resultType: checked.resultType,
+                                  recordSlot: probe.slot(of: "record"), paramsSlot: probe.slot(of: "params"))
     }
 }
 
@@ -30,9 +32,16 @@ struct RuleActivation {
 struct CompiledExpression {
     let program: Program
     let resultType: CELType
+    /// The variables' slots, resolved once (nil when the expression does not read one).
+    let recordSlot: Int?
+    let paramsSlot: Int?
 
-    /// Never throws or traps: failures come back as `.error` values.
+    /// Never throws or traps: failures come back as `.error` values. A fresh activation per
+    /// call keeps concurrent evaluations of one generation independent.
     func evaluate(_ a: RuleActivation) -> Value {
-        program.evaluate(["record": a.record, "params": a.params])
+        let activation = program.makeActivation()
+        if let recordSlot { activation.bind(slot: recordSlot, a.record) }
+        if let paramsSlot { activation.bind(slot: paramsSlot, a.params) }
+        return program.evaluate(activation)
     }
 }

@@ -23,14 +23,18 @@ public struct Rule: Sendable {
     public var line: Int
 }
 
-/// A rule ready to evaluate.
-struct CompiledRule {
-    var rule: Rule
-    var when: CompiledExpression
-    var message: MessageTemplate
-    var messageEN: MessageTemplate?
+/// A rule ready to evaluate. A class: iterating rules per record must not copy them.
+final class CompiledRule {
+    let rule: Rule
+    let when: CompiledExpression
+    let message: MessageTemplate
+    let messageEN: MessageTemplate?
     /// Index into the generation's per-set params.
-    var set: Int
+    let set: Int
+
+    init(rule: Rule, when: CompiledExpression, message: MessageTemplate, messageEN: MessageTemplate?, set: Int) {
+        self.rule = rule; self.when = when; self.message = message; self.messageEN = messageEN; self.set = set
+    }
 }
 
 /// A rule set's params: the declared definitions, their CEL type and current values.
@@ -53,6 +57,7 @@ public final class RuleGeneration {
     /// The active rule set files the rules came from.
     public let files: [RuleSetEntry]
 
+    /// Enabled rules only, by the kind they read.
     let byKind: [RecordKind: [CompiledRule]]
     let params: [CompiledParams]
     let recordTypes: RecordTypes
@@ -80,13 +85,13 @@ public final class RuleGeneration {
         guard let rules = byKind[record.kind], !rules.isEmpty else { return [] }
         guard let object = recordTypes.value(of: record.body, kind: record.kind) else {
             // Cannot happen for a decoded record; never let it pass silently.
-            return rules.filter(\.rule.enabled).map {
+            return rules.map {
                 alert($0.rule, action: .review, message: "record body does not match the schema", reason: "record body does not match the schema", record: record)
             }
         }
         let recordValue = Value.object(object)
         var alerts: [Alert] = []
-        for r in rules where r.rule.enabled {
+        for r in rules {
             let paramValue = override?[r.set] ?? params[r.set].value
             let activation = RuleActivation(record: recordValue, params: paramValue)
             let result = r.when.evaluate(activation)

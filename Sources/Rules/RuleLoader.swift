@@ -95,7 +95,7 @@ public struct RuleLoader {
                                                         compileHole: compileHole, log: log)
                 }
                 rules.append(rule)
-                if let when, let message, def.messageEN == nil || messageEN != nil {
+                if def.enabled, let when, let message, def.messageEN == nil || messageEN != nil {
                     byKind[kind, default: []].append(CompiledRule(rule: rule, when: when, message: message,
                                                                   messageEN: messageEN, set: setIndex))
                 }
