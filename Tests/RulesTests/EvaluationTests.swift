@@ -166,3 +166,42 @@ final class EvaluationTests: XCTestCase {
         }
     }
 }
+
+final class EvaluationEdgeTests: XCTestCase {
+    func testNonBoolResultAndMissingTemplateField() throws {
+        let s = Scratch()
+        s.write("v/edge.yaml", """
+        ruleset: edge
+        rules:
+          - id: E-001
+            title: dyn result
+            kind: driver
+            when: record.licence.valid_until
+            severity: warning
+            action: WARN
+            message: x
+          - id: E-002
+            title: fires with a hole that cannot be filled
+            kind: departure
+            when: "!has(record.charter_contract_no)"
+            severity: notice
+            action: WARN
+            message: "合同 {{record.charter_contract_no}} / 班次 {{record.trip_id}}"
+          - id: E-003
+            title: an error on one side of || is absorbed when the other side is true
+            kind: departure
+            when: record.charter_contract_no == 'x' || record.adults > 0
+            severity: info
+            action: WARN
+            message: ok
+        """)
+        let g = try loadRules([s.path("v")])
+        let driverAlerts = g.evaluate(try record(Fixtures.driver))
+        XCTAssertEqual(driverAlerts.map(\.action), [.review])
+        XCTAssertEqual(driverAlerts.first?.reviewReason, "the condition gave string, not true or false")
+        let dep = g.evaluate(try record(Fixtures.departure))
+        XCTAssertEqual(dep.map(\.rule), ["E-002", "E-003"])
+        XCTAssertEqual(dep.first?.message, "合同 ? / 班次 G1203-20261001")
+        XCTAssertEqual(dep.map(\.action), [.warn, .warn])
+    }
+}
