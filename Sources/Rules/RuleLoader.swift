@@ -32,7 +32,14 @@ public struct RuleLoader {
     public func load() throws -> RuleGeneration {
         let scanned = layers.scan()
         let active = scanned.filter { $0.state == .active }
-        var issues: [RuleIssue] = []
+        var issues: [RuleIssue] = layers.unreadableDirectories().map {
+            RuleIssue(file: $0, line: 0, column: 0, message: "cannot read the rule directory")
+        }
+        if active.isEmpty && issues.isEmpty {
+            // Zero rules would pass every bus: refuse rather than run silently.
+            issues.append(RuleIssue(file: layers.directories.joined(separator: ", "), line: 0, column: 0,
+                                    message: "no active rule set (*.yaml) in any rule directory: nothing would be checked"))
+        }
         var sets: [RuleSetFile] = []
         for entry in active {
             let log = IssueLog(file: entry.path)
