@@ -27,8 +27,9 @@
 //   the YAML file's own positions. Evaluation does not throw.
 //
 // LIMITS
-//   A CEL error inside a double-quoted scalar with escapes, or a single-quoted one with
-//   `''`, is reported at the scalar's start rather than the exact character.
+//   In a double-quoted scalar with escapes (or a single-quoted one with `''`), a CEL error's
+//   column is counted in the unescaped value from the scalar's start, so it is off by the
+//   escapes before it (plain, quoted-without-escapes, `|` and `>` scalars are exact).
 //   National ID numbers in messages are masked by shape (18 chars: 17 digits + digit/X, or
 //   15 digits, standing alone); a longer digit run is left as it is.
 //
