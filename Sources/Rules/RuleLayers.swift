@@ -89,6 +89,16 @@ public struct RuleLayers: Sendable {
         }
     }
 
+    /// `*.yml` files in the layers: never loaded (the suffix is `.yaml`), reported so that an
+    /// admin's set does not silently stay out of force.
+    public func misnamedFiles() -> [String] {
+        directories.flatMap { dir in
+            ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).sorted()
+                .filter { !$0.hasPrefix(".") && $0.hasSuffix(".yml") }
+                .map { (dir as NSString).appendingPathComponent($0) }
+        }
+    }
+
     /// The files whose rules are in force: one per name, the effective one, if active.
     public func activeFiles() -> [RuleSetEntry] { scan().filter { $0.state == .active } }
 

@@ -35,6 +35,9 @@ public struct RuleLoader {
         var issues: [RuleIssue] = layers.unreadableDirectories().map {
             RuleIssue(file: $0, line: 0, column: 0, message: "cannot read the rule directory")
         }
+        issues += layers.misnamedFiles().map {
+            RuleIssue(file: $0, line: 0, column: 0, message: "rule set files must end in .yaml; this one is not loaded")
+        }
         if active.isEmpty && issues.isEmpty {
             // Zero rules would pass every bus: refuse rather than run silently.
             issues.append(RuleIssue(file: layers.directories.joined(separator: ", "), line: 0, column: 0,

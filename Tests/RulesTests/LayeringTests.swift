@@ -91,4 +91,12 @@ final class LayeringTests: XCTestCase {
         let layers = RuleLayers(directories: [s.path("vendor"), s.path("admin")])
         XCTAssertThrowsError(try layers.enable("capacity"))
     }
+
+    func testYmlFileIsReportedNotIgnored() {
+        let s = Scratch()
+        s.write("v/capacity.yaml", Fixtures.capacity)
+        let yml = s.write("v/papers.yml", Fixtures.papers)
+        s.write("v/README.md", "notes")
+        XCTAssertEqual(loadIssues([s.path("v")]).map(\.summary), ["\(yml): rule set files must end in .yaml; this one is not loaded"])
+    }
 }
