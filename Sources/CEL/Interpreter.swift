@@ -69,6 +69,7 @@ final class SelectNode: Node {
             if let x = m.value(forKey: key) { return x }
             return tagged(.fail("no such key: '\(field)'"), id)
         case .error: return v
+        case .optional: return tagged(OptionalLibrary.select(v, field), id)
         default: return tagged(.fail("type '\(v.runtimeType)' does not support field selection ('\(field)')"), id)
         }
     }
@@ -83,14 +84,18 @@ final class HasNode: Node {
         self.operand = operand; self.field = field; self.key = .string(field)
         super.init(id: id)
     }
-    override func eval(_ f: Frame) -> Value {
-        let v = operand.eval(f)
+    override func eval(_ f: Frame) -> Value { HasNode.test(operand.eval(f), field, id) }
+
+    static func test(_ v: Value, _ field: String, _ id: Int) -> Value {
+        let key = MapKey.string(field)
         switch v {
         case .object(let o):
             guard let slot = o.type.slot(of: field) else { return tagged(.fail("no such field '\(field)'"), id) }
             return .bool(slot < o.fields.count && o.fields[slot] != nil)
         case .map(let m): return .bool(m.value(forKey: key) != nil)
         case .error: return v
+        case .optional(nil): return .bool(false)
+        case .optional(let x?): return HasNode.test(x, field, id)
         default: return tagged(.fail("type '\(v.runtimeType)' does not support field selection ('\(field)')"), id)
         }
     }
