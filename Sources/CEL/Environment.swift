@@ -101,24 +101,31 @@ public final class Environment {
 
 /// Variable values for one evaluation, laid out in the program's slots. Reuse one per
 /// thread: `bind` once per variable per record, then `evaluate`.
+/// Not for use by two threads at once (it holds the evaluation's frame).
 public final class Activation {
     let layout: [String: Int]
-    var values: ContiguousArray<Value>
+    let frame: Frame
+    /// The program that made it (its frame matches that program's slots only).
+    let owner: ObjectIdentifier
 
-    init(layout: [String: Int], template: ContiguousArray<Value>) { self.layout = layout; self.values = template }
+    init(owner: ObjectIdentifier, layout: [String: Int], template: ContiguousArray<Value>, budget: Int) {
+        self.owner = owner
+        self.layout = layout
+        self.frame = Frame(template: template, budget: budget)
+    }
 
     /// Binds a variable; false if the program has no such variable (it never reads it).
     @discardableResult
     public func bind(_ name: String, _ value: Value) -> Bool {
         guard let s = layout[name] else { return false }
-        values[s] = value
+        frame.slots[s] = value
         return true
     }
 
     /// The slot of a variable, for binding without a name lookup (`bind(slot:_:)`).
     public func slot(of name: String) -> Int? { layout[name] }
     public func bind(slot: Int, _ value: Value) {
-        if slot >= 0 && slot < values.count { values[slot] = value }
+        if slot >= 0 && slot < layout.count { frame.slots[slot] = value }
     }
 }
 
@@ -145,19 +152,23 @@ public final class Program {
     /// The variables the program reads (declared or, unchecked, free).
     public var variables: [String] { Array(layout.keys) }
 
-    public func makeActivation() -> Activation { Activation(layout: layout, template: template) }
+    /// An activation for this program: bind variables, evaluate, rebind, evaluate again.
+    /// Unbound variables evaluate to an error naming them.
+    public func makeActivation() -> Activation { Activation(owner: ObjectIdentifier(self), layout: layout, template: template, budget: iterationLimit) }
 
+    /// Evaluates with an activation made by this program's `makeActivation()`; no allocation.
     public func evaluate(_ activation: Activation) -> Value {
-        // The activation's values become the frame's (shared until a comprehension writes).
-        var slots = activation.values
-        if slots.count != template.count { slots = template }
-        return root.eval(Frame(slots: slots, budget: iterationLimit))
+        guard activation.owner == ObjectIdentifier(self) else {
+            return .fail("activation was made for another program")
+        }
+        activation.frame.budget = iterationLimit
+        return root.eval(activation.frame)
     }
 
     public func evaluate(_ bindings: [String: Value]) -> Value {
-        var slots = template
-        for (name, v) in bindings { if let s = layout[name] { slots[s] = v } }
-        return root.eval(Frame(slots: slots, budget: iterationLimit))
+        let frame = Frame(template: template, budget: iterationLimit)
+        for (name, v) in bindings { if let s = layout[name] { frame.slots[s] = v } }
+        return root.eval(frame)
     }
 
     /// Where an evaluation error arose, in the enclosing file (1-based), when known.

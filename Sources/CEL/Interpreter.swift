@@ -4,14 +4,28 @@
 // return the first error argument, `&&`, `||` and `?:` absorb them as the spec says.
 
 /// The mutable state of one evaluation: variable slots (host variables first, then
-/// comprehension variables) and the remaining evaluation budget.
+/// comprehension variables) and the remaining evaluation budget. Slots live in a raw
+/// buffer: no copy-on-write or exclusivity checks on the hot path. One evaluation at a
+/// time per frame (an `Activation` owns one).
 final class Frame {
-    var slots: ContiguousArray<Value>
+    let slots: UnsafeMutablePointer<Value>
+    let count: Int
     var budget: Int
 
-    init(slots: ContiguousArray<Value>, budget: Int) {
-        self.slots = slots
+    init(template: ContiguousArray<Value>, budget: Int) {
+        let n = template.count
+        let buffer = UnsafeMutablePointer<Value>.allocate(capacity: max(n, 1))
+        template.withUnsafeBufferPointer { b in
+            if let base = b.baseAddress { buffer.initialize(from: base, count: n) }
+        }
+        count = n
+        slots = buffer
         self.budget = budget
+    }
+
+    deinit {
+        slots.deinitialize(count: count)
+        slots.deallocate()
     }
 }
 
@@ -417,5 +431,27 @@ final class AppendNode: Node {
         f.slots[accuSlot] = .null
         xs.append(v)
         return .list(xs)
+    }
+}
+
+/// `x in [constant strings]`: a set lookup instead of a scan with general equality.
+/// Only built when no two list members are canonically equivalent yet different in code
+/// points, so the set's (canonical) equality and CEL's (code point) equality agree.
+final class InStringSetNode: Node {
+    let element: Node
+    let members: Set<String>
+    let list: Value
+    init(id: Int, element: Node, members: Set<String>, list: Value) {
+        self.element = element; self.members = members; self.list = list; super.init(id: id)
+    }
+    override func eval(_ f: Frame) -> Value {
+        let v = element.eval(f)
+        switch v {
+        case .string(let s):
+            guard let i = members.firstIndex(of: s) else { return .bool(false) }
+            return .bool(sameCodePoints(members[i], s))
+        case .error: return v
+        default: return tagged(StandardLibrary.contains(v, list), id)
+        }
     }
 }

@@ -33,6 +33,11 @@ public struct MapValue {
 
     /// Lookup by a key normalised once (at plan time) rather than on every evaluation.
     func value(forKey mk: MapKey) -> Value? {
+        // Small maps (most record sub-documents): a scan beats hashing the key.
+        if entries.count <= 8, case .string(let s) = mk {
+            for e in entries { if case .string(let t) = e.key, t == s { return e.value } }
+            return nil
+        }
         guard let i = index[mk] else { return nil }
         return entries[i].value
     }

@@ -269,8 +269,6 @@ struct Parser {
     }
 
     mutating func parsePrimary() throws -> Expr {
-        try enter(peek.offset)
-        defer { recursion -= 1 }
         let t = advance()
         switch t.kind {
         case .int(let v): return try node(.literal(.int(v)), at: t.offset)
