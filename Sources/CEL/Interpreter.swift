@@ -10,7 +10,8 @@
 final class Frame {
     let slots: UnsafeMutablePointer<Value>
     let count: Int
-    var budget: Int
+    /// Only this evaluation touches it; skip the dynamic exclusivity check per iteration.
+    @exclusivity(unchecked) var budget: Int
 
     init(template: ContiguousArray<Value>, budget: Int) {
         let n = template.count
@@ -63,17 +64,32 @@ final class SelectNode: Node {
     /// The statically known object type and its slot, when the checker knows them.
     let knownType: ObjectType?
     let knownSlot: Int
+    /// The frame slot of the operand when it is a variable, else -1.
+    let operandSlot: Int
     init(id: Int, operand: Node, field: String, knownType: ObjectType?) {
         self.operand = operand
         self.field = field
         self.key = .string(field)
-        self.knownType = knownType
-        self.knownSlot = knownType?.slot(of: field) ?? -1
+        let slot = knownType?.slot(of: field)
+        self.knownType = slot == nil ? nil : knownType
+        self.knownSlot = slot ?? -1
+        self.operandSlot = (operand as? SlotNode)?.slot ?? -1
         super.init(id: id)
     }
 
     override func eval(_ f: Frame) -> Value {
-        let v = operand.eval(f)
+        // A field of a variable (the commonest shape, `record.field`) is read in place from
+        // the frame: copying the variable out would cost a retain and a release.
+        if operandSlot >= 0 {
+            let s = operandSlot
+            if case .object(let o) = f.slots[s], o.type === knownType, let x = o.fields[knownSlot] { return x }
+            return select(f.slots[s])
+        }
+        return select(operand.eval(f))
+    }
+
+
+    @inline(__always) private func select(_ v: Value) -> Value {
         switch v {
         case .object(let o):
             let slot = o.type === knownType ? knownSlot : (o.type.slot(of: field) ?? -1)
@@ -93,9 +109,8 @@ final class SelectNode: Node {
 final class HasNode: Node {
     let operand: Node
     let field: String
-    let key: MapKey
     init(id: Int, operand: Node, field: String) {
-        self.operand = operand; self.field = field; self.key = .string(field)
+        self.operand = operand; self.field = field
         super.init(id: id)
     }
     override func eval(_ f: Frame) -> Value { HasNode.test(operand.eval(f), field, id) }
@@ -389,16 +404,19 @@ final class ComprehensionNode: Node {
         f.slots[accuSlot] = accuInit.eval(f)
         switch r {
         case .list(let xs):
-            for (i, x) in xs.enumerated() {
+            var i = 0
+            let n = xs.count
+            while i < n {
                 f.budget -= 1
                 if f.budget < 0 { return tagged(Program.budgetExceeded, id) }
                 if iter2Slot >= 0 {
-                    f.slots[iterSlot] = .int(Int64(i)); f.slots[iter2Slot] = x
+                    f.slots[iterSlot] = .int(Int64(i)); f.slots[iter2Slot] = xs[i]
                 } else {
-                    f.slots[iterSlot] = x
+                    f.slots[iterSlot] = xs[i]
                 }
                 if case .bool(false) = condition.eval(f) { break }
                 f.slots[accuSlot] = step.eval(f)
+                i += 1
             }
         case .map(let m):
             for (k, v) in m.entries {
@@ -440,14 +458,22 @@ final class AppendNode: Node {
 final class InStringSetNode: Node {
     let element: Node
     let members: Set<String>
+    /// Short lists are scanned: comparing a few strings beats hashing one.
+    let small: [String]?
     let list: Value
     init(id: Int, element: Node, members: Set<String>, list: Value) {
-        self.element = element; self.members = members; self.list = list; super.init(id: id)
+        self.element = element; self.members = members; self.list = list
+        self.small = members.count <= 8 ? Array(members) : nil
+        super.init(id: id)
     }
     override func eval(_ f: Frame) -> Value {
         let v = element.eval(f)
         switch v {
         case .string(let s):
+            if let small {
+                for m in small where m == s { return .bool(sameCodePoints(m, s)) }
+                return .bool(false)
+            }
             guard let i = members.firstIndex(of: s) else { return .bool(false) }
             return .bool(sameCodePoints(members[i], s))
         case .error: return v
