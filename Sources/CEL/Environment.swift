@@ -25,10 +25,12 @@
 
 /// What a program may spend per evaluation.
 public struct ProgramOptions {
-    /// Comprehension iterations allowed per evaluation (nested loops multiply); exceeding
-    /// it makes the evaluation an error rather than letting a rule run long.
-    public var iterationLimit: Int
-    public init(iterationLimit: Int = 100_000) { self.iterationLimit = iterationLimit }
+    /// Cost allowed per evaluation; exceeding it makes the evaluation an error rather than
+    /// letting a rule run long or fill memory. One unit per comprehension iteration (nested
+    /// loops multiply) and one per KiB of string or bytes, or per 1,024 list elements, that a
+    /// call builds (so repeated doubling cannot grow a value exponentially).
+    public var costLimit: Int
+    public init(costLimit: Int = 100_000) { self.costLimit = costLimit }
 }
 
 /// A parsed and type-checked expression, ready for `Environment.program`.
@@ -134,10 +136,10 @@ public final class Program {
     let root: Node
     let layout: [String: Int]
     let template: ContiguousArray<Value>
-    let iterationLimit: Int
+    let costLimit: Int
     public let parsed: ParsedExpression
 
-    static let budgetExceeded = Value.fail("evaluation budget exceeded (comprehension iteration limit)")
+    static let budgetExceeded = Value.fail("evaluation cost limit exceeded (too many iterations or too large a value)")
 
     init(root: Node, planner: Planner, parsed: ParsedExpression, options: ProgramOptions) {
         self.root = root
@@ -145,7 +147,7 @@ public final class Program {
         var t = ContiguousArray<Value>(repeating: .null, count: planner.frameSize)
         for (name, slot) in planner.globalSlots { t[slot] = .fail("no such attribute: '\(name)' is not bound") }
         self.template = t
-        self.iterationLimit = options.iterationLimit
+        self.costLimit = options.costLimit
         self.parsed = parsed
     }
 
@@ -154,19 +156,19 @@ public final class Program {
 
     /// An activation for this program: bind variables, evaluate, rebind, evaluate again.
     /// Unbound variables evaluate to an error naming them.
-    public func makeActivation() -> Activation { Activation(owner: ObjectIdentifier(self), layout: layout, template: template, budget: iterationLimit) }
+    public func makeActivation() -> Activation { Activation(owner: ObjectIdentifier(self), layout: layout, template: template, budget: costLimit) }
 
     /// Evaluates with an activation made by this program's `makeActivation()`; no allocation.
     public func evaluate(_ activation: Activation) -> Value {
         guard activation.owner == ObjectIdentifier(self) else {
             return .fail("activation was made for another program")
         }
-        activation.frame.budget = iterationLimit
+        activation.frame.budget = costLimit
         return root.eval(activation.frame)
     }
 
     public func evaluate(_ bindings: [String: Value]) -> Value {
-        let frame = Frame(template: template, budget: iterationLimit)
+        let frame = Frame(template: template, budget: costLimit)
         for (name, v) in bindings { if let s = layout[name] { frame.slots[s] = v } }
         return root.eval(frame)
     }

@@ -36,6 +36,21 @@ class Node {
     func eval(_ f: Frame) -> Value { .fail("internal error: unplanned node \(id)") }
 }
 
+/// Charges a call's result to the budget by size: a KiB of text or bytes, or 1,024 list
+/// elements, costs one unit (small values are free).
+@inline(__always) func charged(_ v: Value, _ f: Frame, _ id: Int) -> Value {
+    let size: Int
+    switch v {
+    case .string(let s): size = s.utf8.count
+    case .bytes(let b): size = b.count
+    case .list(let l): size = l.count
+    default: return v
+    }
+    if size < 1024 { return v }
+    f.budget -= size >> 10
+    return f.budget < 0 ? tagged(Program.budgetExceeded, id) : v
+}
+
 @inline(__always) func tagged(_ v: Value, _ id: Int) -> Value {
     if case .error(var e) = v, e.exprID == nil { e.exprID = id; return .error(e) }
     return v
@@ -267,7 +282,7 @@ final class UnaryCallNode: Node {
     override func eval(_ f: Frame) -> Value {
         let a = arg.eval(f)
         if case .error = a { return a }
-        return tagged(fn(a), id)
+        return charged(tagged(fn(a), id), f, id)
     }
 }
 
@@ -280,7 +295,7 @@ final class BinaryCallNode: Node {
         if case .error = a { return a }
         let b = rhs.eval(f)
         if case .error = b { return b }
-        return tagged(fn(a, b), id)
+        return charged(tagged(fn(a, b), id), f, id)
     }
 }
 
@@ -296,7 +311,7 @@ final class NaryCallNode: Node {
             if case .error = v { return v }
             vs.append(v)
         }
-        return tagged(fn(vs), id)
+        return charged(tagged(fn(vs), id), f, id)
     }
 }
 
@@ -320,7 +335,7 @@ final class OverloadedCallNode: Node {
         for o in overloads where o.parameters.count == vs.count {
             var ok = true
             for (t, v) in zip(o.parameters, vs) where !t.admits(v) { ok = false; break }
-            if ok { return tagged(Planner.invoke(o.implementation, vs), id) }
+            if ok { return charged(tagged(Planner.invoke(o.implementation, vs), id), f, id) }
         }
         return tagged(.noOverload(function, list: vs), id)
     }

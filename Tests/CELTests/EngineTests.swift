@@ -147,8 +147,17 @@ final class EngineTests: XCTestCase {
         // Nested loops multiply: 100 × 100 iterations exceed a budget of 5,000.
         let loops = "[\(Array(repeating: "1", count: 100).joined(separator: ","))]"
         let text = "\(loops).all(x, \(loops).all(y, x == y))"
-        assertError(text, containing: "budget", options: ProgramOptions(iterationLimit: 5000))
-        XCTAssertTrue(TaggedValue.matches(eval(text, options: ProgramOptions(iterationLimit: 20_000)), expected: .bool(true)))
+        assertError(text, containing: "cost limit", options: ProgramOptions(costLimit: 5000))
+        XCTAssertTrue(TaggedValue.matches(eval(text, options: ProgramOptions(costLimit: 20_000)), expected: .bool(true)))
+    }
+
+    func testDoublingCannotFillMemory() {
+        // Each step doubles the string: 2^45 × 16 bytes if nothing stopped it.
+        let text = "['xxxxxxxxxxxxxxxx']" + String(repeating: ".map(s, s + s)", count: 45) + "[0].size()"
+        assertError(text, containing: "cost limit")
+        let bind = "cel.bind(s0, 'xxxxxxxxxxxxxxxx', " + (1...45).map { "cel.bind(s\($0), s\($0 - 1) + s\($0 - 1), " }.joined()
+            + "size(s45)" + String(repeating: ")", count: 46)
+        assertError(bind, containing: "cost limit")
     }
 
     func testUncheckedProgramsReadAnyName() throws {
