@@ -25,10 +25,12 @@
 
 /// What a program may spend per evaluation.
 public struct ProgramOptions {
-    /// Comprehension iterations allowed per evaluation (nested loops multiply); exceeding
-    /// it makes the evaluation an error rather than letting a rule run long.
-    public var iterationLimit: Int
-    public init(iterationLimit: Int = 100_000) { self.iterationLimit = iterationLimit }
+    /// Cost allowed per evaluation; exceeding it makes the evaluation an error rather than
+    /// letting a rule run long or fill memory. One unit per comprehension iteration (nested
+    /// loops multiply) and one per KiB of string or bytes, or per 1,024 list elements, that a
+    /// call builds (so repeated doubling cannot grow a value exponentially).
+    public var costLimit: Int
+    public init(costLimit: Int = 100_000) { self.costLimit = costLimit }
 }
 
 /// A parsed and type-checked expression, ready for `Environment.program`.
@@ -101,24 +103,31 @@ public final class Environment {
 
 /// Variable values for one evaluation, laid out in the program's slots. Reuse one per
 /// thread: `bind` once per variable per record, then `evaluate`.
+/// Not for use by two threads at once (it holds the evaluation's frame).
 public final class Activation {
     let layout: [String: Int]
-    var values: ContiguousArray<Value>
+    let frame: Frame
+    /// The program that made it (its frame matches that program's slots only).
+    let owner: ObjectIdentifier
 
-    init(layout: [String: Int], template: ContiguousArray<Value>) { self.layout = layout; self.values = template }
+    init(owner: ObjectIdentifier, layout: [String: Int], template: ContiguousArray<Value>, budget: Int) {
+        self.owner = owner
+        self.layout = layout
+        self.frame = Frame(template: template, budget: budget)
+    }
 
     /// Binds a variable; false if the program has no such variable (it never reads it).
     @discardableResult
     public func bind(_ name: String, _ value: Value) -> Bool {
         guard let s = layout[name] else { return false }
-        values[s] = value
+        frame.slots[s] = value
         return true
     }
 
     /// The slot of a variable, for binding without a name lookup (`bind(slot:_:)`).
     public func slot(of name: String) -> Int? { layout[name] }
     public func bind(slot: Int, _ value: Value) {
-        if slot >= 0 && slot < values.count { values[slot] = value }
+        if slot >= 0 && slot < layout.count { frame.slots[slot] = value }
     }
 }
 
@@ -127,10 +136,10 @@ public final class Program {
     let root: Node
     let layout: [String: Int]
     let template: ContiguousArray<Value>
-    let iterationLimit: Int
+    let costLimit: Int
     public let parsed: ParsedExpression
 
-    static let budgetExceeded = Value.fail("evaluation budget exceeded (comprehension iteration limit)")
+    static let budgetExceeded = Value.fail("evaluation cost limit exceeded (too many iterations or too large a value)")
 
     init(root: Node, planner: Planner, parsed: ParsedExpression, options: ProgramOptions) {
         self.root = root
@@ -138,26 +147,30 @@ public final class Program {
         var t = ContiguousArray<Value>(repeating: .null, count: planner.frameSize)
         for (name, slot) in planner.globalSlots { t[slot] = .fail("no such attribute: '\(name)' is not bound") }
         self.template = t
-        self.iterationLimit = options.iterationLimit
+        self.costLimit = options.costLimit
         self.parsed = parsed
     }
 
     /// The variables the program reads (declared or, unchecked, free).
     public var variables: [String] { Array(layout.keys) }
 
-    public func makeActivation() -> Activation { Activation(layout: layout, template: template) }
+    /// An activation for this program: bind variables, evaluate, rebind, evaluate again.
+    /// Unbound variables evaluate to an error naming them.
+    public func makeActivation() -> Activation { Activation(owner: ObjectIdentifier(self), layout: layout, template: template, budget: costLimit) }
 
+    /// Evaluates with an activation made by this program's `makeActivation()`; no allocation.
     public func evaluate(_ activation: Activation) -> Value {
-        // The activation's values become the frame's (shared until a comprehension writes).
-        var slots = activation.values
-        if slots.count != template.count { slots = template }
-        return root.eval(Frame(slots: slots, budget: iterationLimit))
+        guard activation.owner == ObjectIdentifier(self) else {
+            return .fail("activation was made for another program")
+        }
+        activation.frame.budget = costLimit
+        return root.eval(activation.frame)
     }
 
     public func evaluate(_ bindings: [String: Value]) -> Value {
-        var slots = template
-        for (name, v) in bindings { if let s = layout[name] { slots[s] = v } }
-        return root.eval(Frame(slots: slots, budget: iterationLimit))
+        let frame = Frame(template: template, budget: costLimit)
+        for (name, v) in bindings { if let s = layout[name] { frame.slots[s] = v } }
+        return root.eval(frame)
     }
 
     /// Where an evaluation error arose, in the enclosing file (1-based), when known.

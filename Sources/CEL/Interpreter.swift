@@ -4,14 +4,29 @@
 // return the first error argument, `&&`, `||` and `?:` absorb them as the spec says.
 
 /// The mutable state of one evaluation: variable slots (host variables first, then
-/// comprehension variables) and the remaining evaluation budget.
+/// comprehension variables) and the remaining evaluation budget. Slots live in a raw
+/// buffer: no copy-on-write or exclusivity checks on the hot path. One evaluation at a
+/// time per frame (an `Activation` owns one).
 final class Frame {
-    var slots: ContiguousArray<Value>
-    var budget: Int
+    let slots: UnsafeMutablePointer<Value>
+    let count: Int
+    /// Only this evaluation touches it; skip the dynamic exclusivity check per iteration.
+    @exclusivity(unchecked) var budget: Int
 
-    init(slots: ContiguousArray<Value>, budget: Int) {
-        self.slots = slots
+    init(template: ContiguousArray<Value>, budget: Int) {
+        let n = template.count
+        let buffer = UnsafeMutablePointer<Value>.allocate(capacity: max(n, 1))
+        template.withUnsafeBufferPointer { b in
+            if let base = b.baseAddress { buffer.initialize(from: base, count: n) }
+        }
+        count = n
+        slots = buffer
         self.budget = budget
+    }
+
+    deinit {
+        slots.deinitialize(count: count)
+        slots.deallocate()
     }
 }
 
@@ -19,6 +34,21 @@ class Node {
     let id: Int
     init(id: Int) { self.id = id }
     func eval(_ f: Frame) -> Value { .fail("internal error: unplanned node \(id)") }
+}
+
+/// Charges a call's result to the budget by size: a KiB of text or bytes, or 1,024 list
+/// elements, costs one unit (small values are free).
+@inline(__always) func charged(_ v: Value, _ f: Frame, _ id: Int) -> Value {
+    let size: Int
+    switch v {
+    case .string(let s): size = s.utf8.count
+    case .bytes(let b): size = b.count
+    case .list(let l): size = l.count
+    default: return v
+    }
+    if size < 1024 { return v }
+    f.budget -= size >> 10
+    return f.budget < 0 ? tagged(Program.budgetExceeded, id) : v
 }
 
 @inline(__always) func tagged(_ v: Value, _ id: Int) -> Value {
@@ -49,17 +79,32 @@ final class SelectNode: Node {
     /// The statically known object type and its slot, when the checker knows them.
     let knownType: ObjectType?
     let knownSlot: Int
+    /// The frame slot of the operand when it is a variable, else -1.
+    let operandSlot: Int
     init(id: Int, operand: Node, field: String, knownType: ObjectType?) {
         self.operand = operand
         self.field = field
         self.key = .string(field)
-        self.knownType = knownType
-        self.knownSlot = knownType?.slot(of: field) ?? -1
+        let slot = knownType?.slot(of: field)
+        self.knownType = slot == nil ? nil : knownType
+        self.knownSlot = slot ?? -1
+        self.operandSlot = (operand as? SlotNode)?.slot ?? -1
         super.init(id: id)
     }
 
     override func eval(_ f: Frame) -> Value {
-        let v = operand.eval(f)
+        // A field of a variable (the commonest shape, `record.field`) is read in place from
+        // the frame: copying the variable out would cost a retain and a release.
+        if operandSlot >= 0 {
+            let s = operandSlot
+            if case .object(let o) = f.slots[s], o.type === knownType, let x = o.fields[knownSlot] { return x }
+            return select(f.slots[s])
+        }
+        return select(operand.eval(f))
+    }
+
+
+    @inline(__always) private func select(_ v: Value) -> Value {
         switch v {
         case .object(let o):
             let slot = o.type === knownType ? knownSlot : (o.type.slot(of: field) ?? -1)
@@ -69,6 +114,7 @@ final class SelectNode: Node {
             if let x = m.value(forKey: key) { return x }
             return tagged(.fail("no such key: '\(field)'"), id)
         case .error: return v
+        case .optional: return tagged(OptionalLibrary.select(v, field), id)
         default: return tagged(.fail("type '\(v.runtimeType)' does not support field selection ('\(field)')"), id)
         }
     }
@@ -78,19 +124,22 @@ final class SelectNode: Node {
 final class HasNode: Node {
     let operand: Node
     let field: String
-    let key: MapKey
     init(id: Int, operand: Node, field: String) {
-        self.operand = operand; self.field = field; self.key = .string(field)
+        self.operand = operand; self.field = field
         super.init(id: id)
     }
-    override func eval(_ f: Frame) -> Value {
-        let v = operand.eval(f)
+    override func eval(_ f: Frame) -> Value { HasNode.test(operand.eval(f), field, id) }
+
+    static func test(_ v: Value, _ field: String, _ id: Int) -> Value {
+        let key = MapKey.string(field)
         switch v {
         case .object(let o):
             guard let slot = o.type.slot(of: field) else { return tagged(.fail("no such field '\(field)'"), id) }
             return .bool(slot < o.fields.count && o.fields[slot] != nil)
         case .map(let m): return .bool(m.value(forKey: key) != nil)
         case .error: return v
+        case .optional(nil): return .bool(false)
+        case .optional(let x?): return HasNode.test(x, field, id)
         default: return tagged(.fail("type '\(v.runtimeType)' does not support field selection ('\(field)')"), id)
         }
     }
@@ -233,7 +282,7 @@ final class UnaryCallNode: Node {
     override func eval(_ f: Frame) -> Value {
         let a = arg.eval(f)
         if case .error = a { return a }
-        return tagged(fn(a), id)
+        return charged(tagged(fn(a), id), f, id)
     }
 }
 
@@ -246,7 +295,7 @@ final class BinaryCallNode: Node {
         if case .error = a { return a }
         let b = rhs.eval(f)
         if case .error = b { return b }
-        return tagged(fn(a, b), id)
+        return charged(tagged(fn(a, b), id), f, id)
     }
 }
 
@@ -262,7 +311,7 @@ final class NaryCallNode: Node {
             if case .error = v { return v }
             vs.append(v)
         }
-        return tagged(fn(vs), id)
+        return charged(tagged(fn(vs), id), f, id)
     }
 }
 
@@ -286,7 +335,7 @@ final class OverloadedCallNode: Node {
         for o in overloads where o.parameters.count == vs.count {
             var ok = true
             for (t, v) in zip(o.parameters, vs) where !t.admits(v) { ok = false; break }
-            if ok { return tagged(Planner.invoke(o.implementation, vs), id) }
+            if ok { return charged(tagged(Planner.invoke(o.implementation, vs), id), f, id) }
         }
         return tagged(.noOverload(function, list: vs), id)
     }
@@ -370,16 +419,19 @@ final class ComprehensionNode: Node {
         f.slots[accuSlot] = accuInit.eval(f)
         switch r {
         case .list(let xs):
-            for (i, x) in xs.enumerated() {
+            var i = 0
+            let n = xs.count
+            while i < n {
                 f.budget -= 1
                 if f.budget < 0 { return tagged(Program.budgetExceeded, id) }
                 if iter2Slot >= 0 {
-                    f.slots[iterSlot] = .int(Int64(i)); f.slots[iter2Slot] = x
+                    f.slots[iterSlot] = .int(Int64(i)); f.slots[iter2Slot] = xs[i]
                 } else {
-                    f.slots[iterSlot] = x
+                    f.slots[iterSlot] = xs[i]
                 }
                 if case .bool(false) = condition.eval(f) { break }
                 f.slots[accuSlot] = step.eval(f)
+                i += 1
             }
         case .map(let m):
             for (k, v) in m.entries {
@@ -412,5 +464,35 @@ final class AppendNode: Node {
         f.slots[accuSlot] = .null
         xs.append(v)
         return .list(xs)
+    }
+}
+
+/// `x in [constant strings]`: a set lookup instead of a scan with general equality.
+/// Only built when no two list members are canonically equivalent yet different in code
+/// points, so the set's (canonical) equality and CEL's (code point) equality agree.
+final class InStringSetNode: Node {
+    let element: Node
+    let members: Set<String>
+    /// Short lists are scanned: comparing a few strings beats hashing one.
+    let small: [String]?
+    let list: Value
+    init(id: Int, element: Node, members: Set<String>, list: Value) {
+        self.element = element; self.members = members; self.list = list
+        self.small = members.count <= 8 ? Array(members) : nil
+        super.init(id: id)
+    }
+    override func eval(_ f: Frame) -> Value {
+        let v = element.eval(f)
+        switch v {
+        case .string(let s):
+            if let small {
+                for m in small where m == s { return .bool(sameCodePoints(m, s)) }
+                return .bool(false)
+            }
+            guard let i = members.firstIndex(of: s) else { return .bool(false) }
+            return .bool(sameCodePoints(members[i], s))
+        case .error: return v
+        default: return tagged(StandardLibrary.contains(v, list), id)
+        }
     }
 }

@@ -269,8 +269,6 @@ struct Parser {
     }
 
     mutating func parsePrimary() throws -> Expr {
-        try enter(peek.offset)
-        defer { recursion -= 1 }
         let t = advance()
         switch t.kind {
         case .int(let v): return try node(.literal(.int(v)), at: t.offset)
@@ -379,6 +377,20 @@ struct Parser {
         guard options.macros else { return try call(name, args, at: off, target: target) }
         let a = Parser.accu
         switch (name, args.count) {
+        case ("bind", 3):
+            guard case .ident("cel") = target.kind else { break }
+            return try bind(try iterName(args[0]), args[1], args[2], off)
+        case ("optMap", 2), ("optFlatMap", 2):
+            // cel-go: `o.hasValue() ? optional.of(cel.bind(v, o.value(), e)) : optional.none()`
+            // (optFlatMap without the optional.of); the target is evaluated twice.
+            let v = try iterName(args[0])
+            let again = try copy(target)
+            let has = try call("hasValue", [], at: off, target: target)
+            let value = try call("value", [], at: off, target: again)
+            var body = try bind(v, value, args[1], off)
+            if name == "optMap" { body = try call("of", [body], at: off, target: try ident("optional", off)) }
+            let none = try call("none", [], at: off, target: try ident("optional", off))
+            return try call(Operator.conditional, [has, body, none], at: off)
         case ("all", 2), ("all", 3), ("exists", 2), ("exists", 3):
             let v1 = try iterName(args[0])
             let v2 = args.count == 3 ? try iterName(args[1]) : nil
@@ -436,6 +448,45 @@ struct Parser {
         default: break
         }
         return try call(name, args, at: off, target: target)
+    }
+
+    /// `cel.bind(v, init, body)`: a loop over nothing whose accumulator is `v`.
+    mutating func bind(_ v: String, _ initE: Expr, _ body: Expr, _ off: Int) throws -> Expr {
+        let range = try node(.list(elements: [], optionalIndices: []), at: off)
+        let c = Comprehension(iterVar: "#unused", iterRange: range, accuVar: v, accuInit: initE,
+                              loopCondition: try lit(.bool(false), off), loopStep: try ident(v, off), result: body)
+        return try node(.comprehension(c), at: off, children: [range, initE, body])
+    }
+
+    /// A copy of a subtree with fresh ids (for macros that use an argument twice).
+    mutating func copy(_ e: Expr) throws -> Expr {
+        let off = offsets[e.id]
+        switch e.kind {
+        case .literal, .ident: return try node(e.kind, at: off)
+        case .select(let o, let f, let t):
+            let o2 = try copy(o)
+            return try node(.select(operand: o2, field: f, testOnly: t), at: off, children: [o2])
+        case .call(let t, let f, let args):
+            let t2 = try t.map { try copy($0) }
+            return try call(f, try args.map { try copy($0) }, at: off, target: t2)
+        case .list(let els, let opt):
+            let els2 = try els.map { try copy($0) }
+            return try node(.list(elements: els2, optionalIndices: opt), at: off, children: els2)
+        case .map(let entries):
+            var out: [MapEntry] = []
+            for en in entries {
+                let k = try copy(en.key), v = try copy(en.value)
+                let id = offsets.count
+                offsets.append(offsets[en.id]); depths.append(max(depths[k.id], depths[v.id]) + 1)
+                out.append(MapEntry(id: id, key: k, value: v, optional: en.optional))
+            }
+            return try node(.map(entries: out), at: off, children: out.flatMap { [$0.key, $0.value] })
+        case .comprehension(let c):
+            let c2 = Comprehension(iterVar: c.iterVar, iterVar2: c.iterVar2, iterRange: try copy(c.iterRange), accuVar: c.accuVar,
+                                   accuInit: try copy(c.accuInit), loopCondition: try copy(c.loopCondition),
+                                   loopStep: try copy(c.loopStep), result: try copy(c.result))
+            return try node(.comprehension(c2), at: off, children: [c2.iterRange, c2.accuInit, c2.loopStep, c2.result])
+        }
     }
 
     /// Internal: `@mapInsert(map, key, value)` adds one entry (cel-go's `cel.@mapInsert`).

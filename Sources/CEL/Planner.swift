@@ -224,6 +224,15 @@ struct Planner {
         }
     }
 
+    /// A standard (pure) call on constants is evaluated once here, e.g.
+    /// `timestamp('2026-11-29T00:00:00Z')`; an error result is left for evaluation to report.
+    private func folded(_ n: Node, _ args: [Node]) -> Node {
+        guard args.allSatisfy({ $0 is ConstNode }) else { return n }
+        let v = n.eval(Frame(template: [], budget: 0))
+        if case .error = v { return n }
+        return ConstNode(id: n.id, v)
+    }
+
     private mutating func planCall(target: Expr?, function: String, args: [Expr], id: Int) throws -> Node {
         // `math.greatest(x)` and `optional.of(x)` parse as member calls on a namespace.
         if target != nil, case .function(let name, _, true)? = references[id] {
@@ -255,6 +264,18 @@ struct Planner {
             default: break
             }
         }
+        if target == nil, function == Operator.in, args.count == 2 {
+            let list = try plan(args[1])
+            if let c = list as? ConstNode, case .list(let xs) = c.value {
+                var strings: [String] = []
+                for x in xs { if case .string(let s) = x { strings.append(s) } }
+                let set = Set(strings)
+                if strings.count == xs.count, set.count == Set(strings.map { Array($0.utf8) }).count {
+                    return InStringSetNode(id: id, element: try plan(args[0]), members: set, list: c.value)
+                }
+            }
+            return BinaryCallNode(id: id, try plan(args[0]), list, StandardLibrary.contains)
+        }
         var argExprs = args
         if let target { argExprs.insert(target, at: 0) }
         let nodes = try argExprs.map { try plan($0) }
@@ -276,10 +297,10 @@ struct Planner {
             }
         }
         if let impl = StandardLibrary.implementation(function, arity: nodes.count) {
-            return node(for: impl, nodes, id: id)
+            return folded(node(for: impl, nodes, id: id), nodes)
         }
         if let impl = OptionalLibrary.implementation(function, arity: nodes.count, member: target != nil) {
-            return node(for: impl, nodes, id: id)
+            return folded(node(for: impl, nodes, id: id), nodes)
         }
         return FailNode(id: id, "no such function: \(function)")
     }

@@ -136,6 +136,7 @@ enum StandardLibrary {
             }
             if let v = m[k] { return v }
             return .fail("no such key: \(k.keyDescription)")
+        case .optional: return OptionalLibrary.index(c, k)
         default: return .noOverload(Operator.index, c, k)
         }
     }

@@ -59,7 +59,12 @@ enum CELTime {
 
     /// RFC 3339: `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`.
     static func parseTimestamp(_ text: String) -> Value {
-        let b = Array(text.utf8)
+        var t = text
+        return t.withUTF8 { parseTimestamp(bytes: $0) } ?? .fail("timestamp parse error: '\(text)' is not RFC 3339")
+    }
+
+    /// nil when the text is not RFC 3339.
+    private static func parseTimestamp(bytes b: UnsafeBufferPointer<UInt8>) -> Value? {
         var i = 0
         func num(_ n: Int) -> Int64? {
             guard i + n <= b.count else { return nil }
@@ -72,7 +77,7 @@ enum CELTime {
             return v
         }
         func lit(_ c: UInt8) -> Bool { if i < b.count, b[i] == c { i += 1; return true }; return false }
-        let bad = Value.fail("timestamp parse error: '\(text)' is not RFC 3339")
+        let bad: Value? = nil
         guard let y = num(4), lit(45), let mo = num(2), lit(45), let d = num(2) else { return bad }
         guard i < b.count, b[i] == 84 || b[i] == 116 else { return bad }
         i += 1

@@ -46,9 +46,9 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
         return era * 146097 + doe - 719468
     }
 
-    /// The date `days` after 1970-01-01.
+    /// The date `days` after 1970-01-01, clamped to 0001-01-01...9999-12-31 (so no input traps).
     public init(daysSinceEpoch days: Int) {
-        let z = days + 719468
+        let z = min(max(days, -719_162), 2_932_896) + 719468
         let era = (z >= 0 ? z : z - 146096) / 146097
         let doe = z - era * 146097
         let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
@@ -156,8 +156,9 @@ public struct RFC3339Timestamp: Hashable, Comparable, Sendable, CustomStringConv
 
     /// The calendar date of this instant at another offset (e.g. the station's +08:00).
     public func date(atOffsetSeconds offset: Int) -> CalendarDate {
-        let local = secondsSinceEpoch + Int64(offset)
-        let days = local >= 0 ? local / 86400 : (local - 86399) / 86400
+        let (sum, overflow) = secondsSinceEpoch.addingReportingOverflow(Int64(offset))
+        let local = overflow ? (offset > 0 ? Int64.max : Int64.min) : sum
+        let days = local >= 0 ? local / 86400 : -((-(local + 1)) / 86400) - 1 // floor division, no overflow
         return CalendarDate(daysSinceEpoch: Int(days))
     }
 

@@ -22,7 +22,7 @@ public enum NationalIDNumber {
     /// nil if `id` is a valid number; otherwise why not, in plain words.
     public static func problem(in id: String) -> String? {
         let chars = Array(id)
-        guard chars.count == 18 else { return "must be 18 characters, got \(chars.count)" }
+        guard chars.count == 18 else { return "has \(chars.count) characters, not 18" }
         let first17 = String(chars[0..<17])
         guard let expected = checkCharacter(forFirst17: first17) else {
             return "the first 17 characters must be digits"

@@ -51,9 +51,9 @@ public enum RecordDecoder {
             let got = kindValue.map { "got \(Validation.describe($0))" } ?? "it is missing"
             v.problems.append(RecordProblem(path: "record.record_kind", message: "expected one of \(words), \(got)"))
             // Still check the shared envelope, so the vendor sees every problem at once.
-            let envelopeOnly = ObjectSchema("Record", "", RecordSchema.envelope(for: .vehicle).map {
-                FieldSchema($0.name, $0.type, required: $0.required && !["plate_no", "record_kind"].contains($0.name), $0.doc)
-            })
+            let envelopeOnly = ObjectSchema("Record", "", RecordSchema.envelope(for: .vehicle)
+                .filter { $0.name != "record_kind" }
+                .map { FieldSchema($0.name, $0.type, required: $0.required && $0.name != "plate_no", $0.doc) })
             _ = v.object(document, envelopeOnly, path: "record", kindName: nil)
             return .failure(RecordError(fileName: fileName, stage: .schema, problems: v.problems))
         }
@@ -103,7 +103,9 @@ struct Validation {
             }
         }
         for field in schema.fields where field.required && value[field.name] == nil {
-            let whose = kindName.map { " (required in \($0) records)" } ?? ""
+            // Name the kind only where required-ness depends on it (trip_id, plate_no).
+            let everyKind = RecordKind.allCases.allSatisfy { RecordSchema.object(for: $0).field(named: field.name)?.required == true }
+            let whose = kindName.map { everyKind ? "" : " (required in \($0) records)" } ?? ""
             report(path + "." + field.name, "required field is missing" + whose)
         }
         return .object(out)
@@ -118,6 +120,10 @@ struct Validation {
         switch type {
         case let .integer(min, max):
             let words = Validation.describeInteger(min: min, max: max)
+            if case .number(let d) = value, d == d.rounded(), abs(d) < 1e15 {
+                // 50.0 and 5e1 are integers to JSON Schema; the contract wants counts written as integers.
+                return fail(words, JSONValue.numberText(d) + " (write integers without a fraction or exponent)")
+            }
             guard case .integer(let i) = value else { return fail(words) }
             if let min, i < min { return fail(words) }
             if let max, i > max { return fail(words) }

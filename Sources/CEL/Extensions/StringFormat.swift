@@ -85,8 +85,8 @@ enum StringFormat {
         case .double(let d): return doubleText(d)
         case .string(let s): return s
         case .bytes(let b): return String(decoding: b, as: UTF8.self)
-        case .timestamp(let t): return TaggedValue.formatTimestamp(t)
-        case .duration(let d): return TaggedValue.formatDuration(d)
+        case .timestamp(let t): return CELTime.format(t)
+        case .duration(let d): return CELTime.format(d)
         case .type(let t): return TaggedValue.typeName(t)
         case .list(let items):
             var parts: [String] = []
@@ -103,11 +103,10 @@ enum StringFormat {
         }
     }
 
-    /// Doubles as CEL's `string(double)` writes them: integral values without a fraction.
+    /// Doubles as `string(double)` writes them, except that the formatter spells the
+    /// non-finite ones `NaN`, `Infinity`, `-Infinity` (cel-go's ext/formatting.go).
     static func doubleText(_ d: Double) -> String {
-        if let s = special(d) { return s }
-        if d == d.rounded(), abs(d) < 1e21 { return String(format: "%.0f", d) }
-        return "\(d)"
+        special(d) ?? formatDouble(d)
     }
 
     private static func decimal(_ v: Value) -> String? {
