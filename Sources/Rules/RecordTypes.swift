@@ -107,13 +107,23 @@ private indirect enum Conversion {
 private final class ObjectPlan {
     let type: ObjectType
     let conversions: [Conversion]
-    init(type: ObjectType, conversions: [Conversion]) { self.type = type; self.conversions = conversions }
+    let names: [String]
+    init(type: ObjectType, conversions: [Conversion]) {
+        self.type = type; self.conversions = conversions; self.names = type.fields.map(\.name)
+    }
 
     func convert(_ json: JSONValue) -> ObjectValue? {
         guard case .object(let members) = json else { return nil }
         var slots = [Value?](repeating: nil, count: conversions.count)
+        // Kiosks write fields in schema order, mostly: try the slot after the last one found
+        // (a string compare) before the hashed lookup.
+        var next = 0
         for (key, v) in members {
-            guard let slot = type.slot(of: key) else { continue }
+            let slot: Int
+            if next < names.count, names[next] == key { slot = next }
+            else if let s = type.slot(of: key) { slot = s }
+            else { continue }
+            next = slot + 1
             slots[slot] = conversions[slot].convert(v)
         }
         return ObjectValue(type: type, fields: slots)
