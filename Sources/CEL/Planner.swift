@@ -305,6 +305,17 @@ struct Planner {
                 return .bool(re.matches(s))
             }
         }
+        if let field = StandardLibrary.timeFields[function], nodes.count == 2,
+           let z = nodes[1] as? ConstNode, case .string(let name) = z.value {
+            // Resolve a constant time zone once; an unknown one is a compile-time error.
+            guard let zone = CELTime.zone(name) else {
+                throw PlanFailure(message: "unknown time zone '\(name)'", exprID: z.id)
+            }
+            return UnaryCallNode(id: id, nodes[0]) { v in
+                guard case .timestamp(let t) = v else { return .noOverload(function, v, .string(name)) }
+                return CELTime.field(field, of: t, zone: zone)
+            }
+        }
         if let impl = StandardLibrary.implementation(function, arity: nodes.count) {
             return folded(node(for: impl, nodes, id: id), nodes)
         }
