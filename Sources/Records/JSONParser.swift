@@ -61,11 +61,11 @@ private struct Reader {
     let bytes: UnsafeBufferPointer<UInt8>
     let maxDepth: Int
     var index = 0
-    /// Offsets of the member names of every object being parsed, innermost last: each object
-    /// pushes its names' offsets and pops them when done, so one array serves the document.
-    var keyOffsets: [Int] = []
+    /// The member names of every object being parsed, innermost last, as (offset, fingerprint):
+    /// each object pushes its names and pops them when done, so one array serves the document.
+    var keys: [(offset: Int, fingerprint: UInt64)] = []
     /// Objects with more members than this find duplicates by hashing instead of comparing.
-    static let linearKeyLimit = 16
+    static let linearKeyLimit = 64
 
     init(bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
         self.bytes = bytes
@@ -182,8 +182,8 @@ private struct Reader {
         var members: [(key: String, value: JSONValue)] = []
         // Names compare by their bytes (not by Unicode equivalence, as String == would).
         var seen: [[UInt8]: Int]? // name bytes → offset of first occurrence, once the object is large
-        let firstKey = keyOffsets.count
-        defer { keyOffsets.removeSubrange(firstKey...) }
+        let firstKey = keys.count
+        defer { keys.removeSubrange(firstKey...) }
         skipWhitespace()
         if index < bytes.count && bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
         while true {
@@ -194,15 +194,15 @@ private struct Reader {
             let keyStart = index
             let key = try parseString()
             var first: Int?
+            let fingerprint = Reader.fingerprint(key)
             if members.count < Reader.linearKeyLimit {
-                for (i, member) in members.enumerated() where sameBytes(member.key, key) {
-                    first = keyOffsets[firstKey + i]
-                    break
+                for i in 0..<members.count where keys[firstKey + i].fingerprint == fingerprint {
+                    if sameBytes(members[i].key, key) { first = keys[firstKey + i].offset; break }
                 }
             } else {
                 if seen == nil {
                     var table: [[UInt8]: Int] = [:]
-                    for (i, member) in members.enumerated() { table[Array(member.key.utf8)] = keyOffsets[firstKey + i] }
+                    for (i, member) in members.enumerated() { table[Array(member.key.utf8)] = keys[firstKey + i].offset }
                     seen = table
                 }
                 let keyBytes = Array(key.utf8)
@@ -214,7 +214,7 @@ private struct Reader {
                 throw error("duplicate key \(JSONValue.quoted(key)) (first at line \(p.line), column \(p.column))",
                             at: keyStart)
             }
-            keyOffsets.append(keyStart)
+            keys.append((keyStart, fingerprint))
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
                 throw error("unexpected \(describeCurrent()), expected ':' after member name")
@@ -228,6 +228,16 @@ private struct Reader {
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
             if bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
             throw error("unexpected \(describeCurrent()), expected ',' or '}'")
+        }
+    }
+
+    /// FNV-1a of the name's bytes: equal names have equal fingerprints, so comparing
+    /// fingerprints first skips almost every byte comparison.
+    static func fingerprint(_ key: String) -> UInt64 {
+        withUTF8(key) { u in
+            var h: UInt64 = 0xcbf29ce484222325
+            for b in u { h = (h ^ UInt64(b)) &* 0x100000001b3 }
+            return h
         }
     }
 
