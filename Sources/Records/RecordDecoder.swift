@@ -30,7 +30,7 @@ public enum RecordDecoder {
         } catch {
             return .failure(RecordError(fileName: fileName, stage: .notJSON, problems: [RecordProblem(message: "\(error)")]))
         }
-        return validate(document, fileName: fileName, sha256: SHA256.hex(bytes))
+        return validate(document, fileName: fileName, digest: FileDigest(of: bytes))
     }
 
     /// Throwing form of `decode(_:fileName:)`.
@@ -40,6 +40,10 @@ public enum RecordDecoder {
 
     /// Validates an already parsed document (the spool and `check` go through `decode`).
     public static func validate(_ document: JSONValue, fileName: String, sha256: String) -> Result<Record, RecordError> {
+        validate(document, fileName: fileName, digest: FileDigest(hex: sha256))
+    }
+
+    static func validate(_ document: JSONValue, fileName: String, digest: FileDigest) -> Result<Record, RecordError> {
         var v = Validation()
         guard case .object = document else {
             return .failure(RecordError(fileName: fileName, stage: .schema, problems: [RecordProblem(
@@ -68,7 +72,7 @@ public enum RecordDecoder {
         return .success(Record(kind: kind, id: id, stationCode: station, kioskID: kiosk, officerID: officer,
                                recordedAt: recordedAt, tripID: body["trip_id"]?.stringValue,
                                plateNo: body["plate_no"]?.stringValue, body: body,
-                               unknownFieldPaths: v.unknownPaths, document: document, sha256: sha256,
+                               unknownFieldPaths: v.unknownPaths, document: document, digest: digest,
                                fileName: fileName))
     }
 }
