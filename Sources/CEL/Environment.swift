@@ -101,33 +101,47 @@ public final class Environment {
     }
 }
 
-/// Variable values for one evaluation, laid out in the program's slots. Reuse one per
-/// thread: `bind` once per variable per record, then `evaluate`.
-/// Not for use by two threads at once (it holds the evaluation's frame).
+/// Variable values for one evaluation, laid out in the program's slots, and the frame the
+/// evaluation runs in (comprehension variables, the remaining cost). Reuse one per thread:
+/// `bind` each variable per record, then `evaluate`; not for two threads at once.
 public final class Activation {
-    let layout: [String: Int]
-    let frame: Frame
-    /// The program that made it (its frame matches that program's slots only).
-    let owner: ObjectIdentifier
+    let program: Program
+    /// Raw buffer: no copy-on-write or exclusivity checks on the hot path.
+    let slots: UnsafeMutablePointer<Value>
+    let count: Int
+    /// Only this evaluation touches it; skip the dynamic exclusivity check per iteration.
+    @exclusivity(unchecked) var budget: Int
 
-    init(owner: ObjectIdentifier, layout: [String: Int], template: ContiguousArray<Value>, budget: Int) {
-        self.owner = owner
-        self.layout = layout
-        self.frame = Frame(template: template, budget: budget)
+    init(program: Program) {
+        let template = program.template
+        let n = template.count
+        let buffer = UnsafeMutablePointer<Value>.allocate(capacity: max(n, 1))
+        template.withUnsafeBufferPointer { b in
+            if let base = b.baseAddress { buffer.initialize(from: base, count: n) }
+        }
+        self.program = program
+        self.count = n
+        self.slots = buffer
+        self.budget = program.costLimit
+    }
+
+    deinit {
+        slots.deinitialize(count: count)
+        slots.deallocate()
     }
 
     /// Binds a variable; false if the program has no such variable (it never reads it).
     @discardableResult
     public func bind(_ name: String, _ value: Value) -> Bool {
-        guard let s = layout[name] else { return false }
-        frame.slots[s] = value
+        guard let s = program.layout[name] else { return false }
+        slots[s] = value
         return true
     }
 
     /// The slot of a variable, for binding without a name lookup (`bind(slot:_:)`).
-    public func slot(of name: String) -> Int? { layout[name] }
+    public func slot(of name: String) -> Int? { program.layout[name] }
     public func bind(slot: Int, _ value: Value) {
-        if slot >= 0 && slot < layout.count { frame.slots[slot] = value }
+        if slot >= 0 && slot < program.layout.count { slots[slot] = value }
     }
 }
 
@@ -156,19 +170,17 @@ public final class Program {
 
     /// An activation for this program: bind variables, evaluate, rebind, evaluate again.
     /// Unbound variables evaluate to an error naming them.
-    public func makeActivation() -> Activation { Activation(owner: ObjectIdentifier(self), layout: layout, template: template, budget: costLimit) }
+    public func makeActivation() -> Activation { Activation(program: self) }
 
     /// Evaluates with an activation made by this program's `makeActivation()`; no allocation.
     public func evaluate(_ activation: Activation) -> Value {
-        guard activation.owner == ObjectIdentifier(self) else {
-            return .fail("activation was made for another program")
-        }
-        activation.frame.budget = costLimit
-        return root.eval(activation.frame)
+        guard activation.program === self else { return .fail("activation was made for another program") }
+        activation.budget = costLimit
+        return root.eval(activation)
     }
 
     public func evaluate(_ bindings: [String: Value]) -> Value {
-        let frame = Frame(template: template, budget: costLimit)
+        let frame = Activation(program: self)
         for (name, v) in bindings { if let s = layout[name] { frame.slots[s] = v } }
         return root.eval(frame)
     }

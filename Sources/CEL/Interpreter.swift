@@ -3,32 +3,9 @@
 // resolved closures, so evaluation does no name lookups. Errors are values: strict nodes
 // return the first error argument, `&&`, `||` and `?:` absorb them as the spec says.
 
-/// The mutable state of one evaluation: variable slots (host variables first, then
-/// comprehension variables) and the remaining evaluation budget. Slots live in a raw
-/// buffer: no copy-on-write or exclusivity checks on the hot path. One evaluation at a
-/// time per frame (an `Activation` owns one).
-final class Frame {
-    let slots: UnsafeMutablePointer<Value>
-    let count: Int
-    /// Only this evaluation touches it; skip the dynamic exclusivity check per iteration.
-    @exclusivity(unchecked) var budget: Int
-
-    init(template: ContiguousArray<Value>, budget: Int) {
-        let n = template.count
-        let buffer = UnsafeMutablePointer<Value>.allocate(capacity: max(n, 1))
-        template.withUnsafeBufferPointer { b in
-            if let base = b.baseAddress { buffer.initialize(from: base, count: n) }
-        }
-        count = n
-        slots = buffer
-        self.budget = budget
-    }
-
-    deinit {
-        slots.deinitialize(count: count)
-        slots.deallocate()
-    }
-}
+/// The mutable state of one evaluation is the host's `Activation` (Environment.swift):
+/// variable slots in a raw buffer, then comprehension slots, and the remaining budget.
+typealias Frame = Activation
 
 class Node {
     let id: Int

@@ -224,11 +224,20 @@ struct Planner {
         }
     }
 
+    /// An empty frame for evaluating constant calls (reads no slot, has no budget); a fresh
+    /// one per fold, so planning on several threads at once shares nothing mutable.
+    static var foldingFrame: Activation {
+        let p = Program(root: Node(id: 0), planner: Planner(declarations: Declarations(), references: [:], allowUndeclared: false),
+                        parsed: ParsedExpression(expr: Expr(id: 0, kind: .literal(.null)), source: Source(""), offsets: [-1]),
+                        options: ProgramOptions(costLimit: 0))
+        return Activation(program: p)
+    }
+
     /// A standard (pure) call on constants is evaluated once here, e.g.
     /// `timestamp('2026-11-29T00:00:00Z')`; an error result is left for evaluation to report.
     private func folded(_ n: Node, _ args: [Node]) -> Node {
         guard args.allSatisfy({ $0 is ConstNode }) else { return n }
-        let v = n.eval(Frame(template: [], budget: 0))
+        let v = n.eval(Planner.foldingFrame)
         if case .error = v { return n }
         return ConstNode(id: n.id, v)
     }
@@ -294,6 +303,17 @@ struct Planner {
             return UnaryCallNode(id: id, nodes[0]) { v in
                 guard case .string(let s) = v else { return .noOverload("matches", v) }
                 return .bool(re.matches(s))
+            }
+        }
+        if let field = StandardLibrary.timeFields[function], nodes.count == 2,
+           let z = nodes[1] as? ConstNode, case .string(let name) = z.value {
+            // Resolve a constant time zone once; an unknown one is a compile-time error.
+            guard let zone = CELTime.zone(name) else {
+                throw PlanFailure(message: "unknown time zone '\(name)'", exprID: z.id)
+            }
+            return UnaryCallNode(id: id, nodes[0]) { v in
+                guard case .timestamp(let t) = v else { return .noOverload(function, v, .string(name)) }
+                return CELTime.field(field, of: t, zone: zone)
             }
         }
         if let impl = StandardLibrary.implementation(function, arity: nodes.count) {

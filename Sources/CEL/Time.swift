@@ -194,11 +194,24 @@ enum CELTime {
 
     // MARK: time zones
 
-    /// Seconds east of UTC for `zone` at instant `t`: "UTC", "+08:00", "-02:30", "02:00"
-    /// or an IANA name. nil if the zone is unknown.
-    static func offset(zone: String, at t: CELTimestamp) -> Int64? {
-        if zone.isEmpty { return nil }
-        let u = Array(zone.utf8)
+    /// A time zone argument, resolved once: a fixed offset or an IANA zone.
+    enum Zone {
+        case fixed(Int64)
+        case named(TimeZone)
+
+        /// Seconds east of UTC at instant `t`.
+        func offset(at t: CELTimestamp) -> Int64 {
+            switch self {
+            case .fixed(let s): return s
+            case .named(let tz): return Int64(tz.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(t.seconds))))
+            }
+        }
+    }
+
+    /// "UTC", "+08:00", "-02:30", "02:00" or an IANA name; nil if unknown.
+    static func zone(_ text: String) -> Zone? {
+        if text.isEmpty { return nil }
+        let u = Array(text.utf8)
         let isOffset = u.allSatisfy { ($0 >= 48 && $0 <= 57) || $0 == 58 || $0 == 43 || $0 == 45 }
         if isOffset {
             var k = 0
@@ -207,22 +220,22 @@ enum CELTime {
             let parts = String(decoding: u[k...], as: UTF8.self).split(separator: ":", omittingEmptySubsequences: false)
             guard parts.count == 2, let h = Int64(parts[0]), let m = Int64(parts[1]), parts[0].count <= 2,
                   parts[1].count == 2, h < 24, m < 60 else { return nil }
-            return sign * (h * 3600 + m * 60)
+            return .fixed(sign * (h * 3600 + m * 60))
         }
-        if zone == "UTC" || zone == "Z" { return 0 }
-        guard let tz = TimeZone(identifier: zone) else { return nil }
-        let date = Date(timeIntervalSince1970: TimeInterval(t.seconds))
-        return Int64(tz.secondsFromGMT(for: date))
+        if text == "UTC" || text == "Z" { return .fixed(0) }
+        return TimeZone(identifier: text).map { .named($0) }
     }
 
     enum Field { case fullYear, month, date, dayOfMonth, dayOfWeek, dayOfYear, hours, minutes, seconds, milliseconds }
 
     static func field(_ f: Field, of t: CELTimestamp, zone: String?) -> Value {
-        var local = t.seconds
-        if let zone {
-            guard let off = offset(zone: zone, at: t) else { return .fail("unknown time zone '\(zone)'") }
-            local += off
-        }
+        guard let zone else { return field(f, of: t, zone: Zone.fixed(0)) }
+        guard let z = CELTime.zone(zone) else { return .fail("unknown time zone '\(zone)'") }
+        return field(f, of: t, zone: z)
+    }
+
+    static func field(_ f: Field, of t: CELTimestamp, zone: Zone) -> Value {
+        let local = t.seconds + zone.offset(at: t)
         let days = local >= 0 ? local / 86400 : (local - 86399) / 86400
         let rem = local - days * 86400
         switch f {

@@ -120,6 +120,9 @@ final class EngineTests: XCTestCase {
             XCTAssertTrue(e.description.contains("rules.d/seats.yaml:7:17:"), e.description)
             XCTAssertTrue(e.description.contains("seets"), e.description)
         }
+        XCTAssertThrowsError(try env.program(try env.compile(Source("now.getHours('Mars/Olympus')")))) { error in
+            XCTAssertTrue("\(error)".contains("unknown time zone 'Mars/Olympus'"), "\(error)")
+        }
         // A bad constant pattern fails when the program is made, not at 3 a.m.
         XCTAssertThrowsError(try env.program(try env.compile(Source("d.plate.matches('(')")))) { error in
             XCTAssertTrue("\(error)".contains("1:17"), "\(error)")
