@@ -205,3 +205,23 @@ final class EvaluationEdgeTests: XCTestCase {
         XCTAssertEqual(dep.map(\.action), [.warn, .warn])
     }
 }
+
+final class ConcurrencyTests: XCTestCase {
+    func testConcurrentEvaluationsAgree() throws {
+        let s = Scratch()
+        s.write("v/capacity.yaml", Fixtures.capacity)
+        s.write("v/papers.yaml", Fixtures.papers)
+        let g = try loadRules([s.path("v")])
+        let records = [try record(Fixtures.departure, ["adults": .integer(49)]), try record(Fixtures.departure, ["adults": nil]),
+                       try record(Fixtures.driver, ["recorded_at": .string("2026-10-01T03:00:00+08:00")])]
+        let expected = records.map { g.evaluate($0).map { "\($0.rule) \($0.action.rawValue) \($0.message)" } }
+        XCTAssertEqual(expected.map(\.count), [1, 1, 1])
+        let lock = NSLock()
+        var mismatches = 0
+        DispatchQueue.concurrentPerform(iterations: 400) { i in
+            let got = g.evaluate(records[i % 3]).map { "\($0.rule) \($0.action.rawValue) \($0.message)" }
+            if got != expected[i % 3] { lock.lock(); mismatches += 1; lock.unlock() }
+        }
+        XCTAssertEqual(mismatches, 0)
+    }
+}
