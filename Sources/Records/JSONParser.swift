@@ -35,24 +35,39 @@ public enum JSONParser {
             throw JSONParseError(line: nil, column: nil,
                                  message: "document is \(bytes.count) bytes; the limit is \(maxBytes) bytes")
         }
-        var reader = Reader(bytes: bytes, maxDepth: maxDepth)
-        try reader.checkUTF8()
-        reader.skipWhitespace()
-        let value = try reader.parseValue(depth: 0)
-        reader.skipWhitespace()
-        if reader.index < bytes.count {
-            throw reader.error("unexpected \(reader.describeCurrent()) after the end of the document")
+        // The reader works on the array's storage directly: bounds are checked by hand at every
+        // read (`index < bytes.count`), and the pointer never outlives this call.
+        return try bytes.withUnsafeBufferPointer { buffer in
+            var reader = Reader(bytes: buffer, maxDepth: maxDepth)
+            try reader.checkUTF8()
+            reader.skipWhitespace()
+            let value = try reader.parseValue(depth: 0)
+            reader.skipWhitespace()
+            if reader.index < buffer.count {
+                throw reader.error("unexpected \(reader.describeCurrent()) after the end of the document")
+            }
+            return value
         }
-        return value
     }
 }
 
+/// Whether two strings have the same UTF-8 bytes.
+func sameBytes(_ a: String, _ b: String) -> Bool {
+    guard a.utf8.count == b.utf8.count else { return false }
+    return withUTF8(a) { x in withUTF8(b) { y in x.elementsEqual(y) } }
+}
+
 private struct Reader {
-    let bytes: [UInt8]
+    let bytes: UnsafeBufferPointer<UInt8>
     let maxDepth: Int
     var index = 0
+    /// The member names of every object being parsed, innermost last, as (offset, fingerprint):
+    /// each object pushes its names and pops them when done, so one array serves the document.
+    var keys: [(offset: Int, fingerprint: UInt64)] = []
+    /// Objects with more members than this find duplicates by hashing instead of comparing.
+    static let linearKeyLimit = 64
 
-    init(bytes: [UInt8], maxDepth: Int) {
+    init(bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
         self.bytes = bytes
         self.maxDepth = maxDepth
     }
@@ -165,7 +180,10 @@ private struct Reader {
         try enter(depth)
         index += 1 // {
         var members: [(key: String, value: JSONValue)] = []
-        var seen: [[UInt8]: Int] = [:] // key bytes → offset of first occurrence
+        // Names compare by their bytes (not by Unicode equivalence, as String == would).
+        var seen: [[UInt8]: Int]? // name bytes → offset of first occurrence, once the object is large
+        let firstKey = keys.count
+        defer { keys.removeSubrange(firstKey...) }
         skipWhitespace()
         if index < bytes.count && bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
         while true {
@@ -175,13 +193,28 @@ private struct Reader {
             }
             let keyStart = index
             let key = try parseString()
-            let keyBytes = Array(key.utf8)
-            if let first = seen[keyBytes] {
+            var first: Int?
+            let fingerprint = Reader.fingerprint(key)
+            if members.count < Reader.linearKeyLimit {
+                for i in 0..<members.count where keys[firstKey + i].fingerprint == fingerprint {
+                    if sameBytes(members[i].key, key) { first = keys[firstKey + i].offset; break }
+                }
+            } else {
+                if seen == nil {
+                    var table: [[UInt8]: Int] = [:]
+                    for (i, member) in members.enumerated() { table[Array(member.key.utf8)] = keys[firstKey + i].offset }
+                    seen = table
+                }
+                let keyBytes = Array(key.utf8)
+                first = seen?[keyBytes]
+                seen?[keyBytes] = keyStart
+            }
+            if let first {
                 let p = position(of: first)
                 throw error("duplicate key \(JSONValue.quoted(key)) (first at line \(p.line), column \(p.column))",
                             at: keyStart)
             }
-            seen[keyBytes] = keyStart
+            keys.append((keyStart, fingerprint))
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
                 throw error("unexpected \(describeCurrent()), expected ':' after member name")
@@ -195,6 +228,16 @@ private struct Reader {
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
             if bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
             throw error("unexpected \(describeCurrent()), expected ',' or '}'")
+        }
+    }
+
+    /// FNV-1a of the name's bytes: equal names have equal fingerprints, so comparing
+    /// fingerprints first skips almost every byte comparison.
+    static func fingerprint(_ key: String) -> UInt64 {
+        withUTF8(key) { u in
+            var h: UInt64 = 0xcbf29ce484222325
+            for b in u { h = (h ^ UInt64(b)) &* 0x100000001b3 }
+            return h
         }
     }
 
@@ -218,6 +261,18 @@ private struct Reader {
     mutating func parseString() throws -> String {
         let start = index
         index += 1 // opening quote
+        // Most strings have no escape: find the closing quote and take the bytes as they are.
+        var end = index
+        while end < bytes.count {
+            let b = bytes[end]
+            if b == UInt8(ascii: "\"") {
+                index = end + 1
+                return String(decoding: UnsafeBufferPointer(rebasing: bytes[(start + 1)..<end]), as: UTF8.self)
+            }
+            if b == UInt8(ascii: "\\") || b < 0x20 { break }
+            end += 1
+        }
+        // An escape, a control character or no closing quote: the careful path reports them.
         var out: [UInt8] = []
         while true {
             guard index < bytes.count else { throw error("unterminated string", at: start) }
@@ -331,9 +386,28 @@ private struct Reader {
             guard isDigit(index) else { throw error("invalid number: a digit must follow the exponent", at: start) }
             while isDigit(index) { index += 1 }
         }
+        if isInteger, let i = integerValue(start..<index) { return .integer(i) }
         let text = String(decoding: bytes[start..<index], as: UTF8.self)
         if isInteger, let i = Int(text) { return .integer(i) }
         guard let d = Double(text), d.isFinite else { throw error("number \(text) is out of range", at: start) }
         return .number(d)
+    }
+
+    /// The value of an integer literal already checked by parseNumber, or nil if it does not fit
+    /// in Int. Accumulates downwards so that Int.min fits.
+    func integerValue(_ range: Range<Int>) -> Int? {
+        var i = range.lowerBound
+        let negative = bytes[i] == UInt8(ascii: "-")
+        if negative { i += 1 }
+        var value = 0
+        while i < range.upperBound {
+            let (times10, o1) = value.multipliedReportingOverflow(by: 10)
+            let (next, o2) = times10.subtractingReportingOverflow(Int(bytes[i] &- 0x30))
+            if o1 || o2 { return nil }
+            value = next
+            i += 1
+        }
+        if negative { return value }
+        return value == Int.min ? nil : -value
     }
 }

@@ -30,7 +30,7 @@ public enum RecordDecoder {
         } catch {
             return .failure(RecordError(fileName: fileName, stage: .notJSON, problems: [RecordProblem(message: "\(error)")]))
         }
-        return validate(document, fileName: fileName, sha256: SHA256.hex(bytes))
+        return validate(document, fileName: fileName, digest: FileDigest(of: bytes))
     }
 
     /// Throwing form of `decode(_:fileName:)`.
@@ -40,6 +40,10 @@ public enum RecordDecoder {
 
     /// Validates an already parsed document (the spool and `check` go through `decode`).
     public static func validate(_ document: JSONValue, fileName: String, sha256: String) -> Result<Record, RecordError> {
+        validate(document, fileName: fileName, digest: FileDigest(hex: sha256))
+    }
+
+    static func validate(_ document: JSONValue, fileName: String, digest: FileDigest) -> Result<Record, RecordError> {
         var v = Validation()
         guard case .object = document else {
             return .failure(RecordError(fileName: fileName, stage: .schema, problems: [RecordProblem(
@@ -68,7 +72,7 @@ public enum RecordDecoder {
         return .success(Record(kind: kind, id: id, stationCode: station, kioskID: kiosk, officerID: officer,
                                recordedAt: recordedAt, tripID: body["trip_id"]?.stringValue,
                                plateNo: body["plate_no"]?.stringValue, body: body,
-                               unknownFieldPaths: v.unknownPaths, document: document, sha256: sha256,
+                               unknownFieldPaths: v.unknownPaths, document: document, digest: digest,
                                fileName: fileName))
     }
 }
@@ -91,18 +95,30 @@ struct Validation {
             return .null
         }
         var out: [(key: String, value: JSONValue)] = []
+        out.reserveCapacity(members.count)
+        // Which fields are present, one bit each: every schema object has at most 64 fields
+        // (RecordSchemaTests), and any beyond that are found by searching the members.
+        var present: UInt64 = 0
+        var expected = 0
         for member in members {
-            let childPath = path + "." + member.key
-            guard let field = schema.field(named: member.key) else {
+            guard let index = schema.fieldIndex(named: member.key, expected: expected) else {
                 // Unknown: kept in the document, hidden from rules. Paths drop the kind prefix.
+                let childPath = path + "." + member.key
                 unknownPaths.append(String(childPath.drop(while: { $0 != "." }).dropFirst()))
                 continue
             }
-            if let normalised = check(member.value, field.type, path: childPath, field: field) {
+            expected = index + 1
+            if index < 64 { present |= 1 << UInt64(index) }
+            let field = schema.fields[index]
+            // The path is text only when a problem is reported or a nested value entered.
+            if let normalised = check(member.value, field.type, path: path + "." + member.key, field: field) {
                 out.append((member.key, normalised))
             }
         }
-        for field in schema.fields where field.required && value[field.name] == nil {
+        for index in schema.requiredIndices {
+            let field = schema.fields[index]
+            let isPresent = index < 64 ? present & (1 << UInt64(index)) != 0 : value[field.name] != nil
+            if isPresent { continue }
             // Name the kind only where required-ness depends on it (trip_id, plate_no).
             let everyKind = RecordKind.allCases.allSatisfy { RecordSchema.object(for: $0).field(named: field.name)?.required == true }
             let whose = kindName.map { everyKind ? "" : " (required in \($0) records)" } ?? ""
@@ -112,9 +128,10 @@ struct Validation {
     }
 
     /// The normalised value, or nil after reporting why `value` does not fit `type`.
-    mutating func check(_ value: JSONValue, _ type: FieldType, path: String, field: FieldSchema) -> JSONValue? {
+    mutating func check(_ value: JSONValue, _ type: FieldType, path: @autoclosure () -> String,
+                        field: FieldSchema) -> JSONValue? {
         func fail(_ expected: String, _ got: String? = nil) -> JSONValue? {
-            report(path, "expected \(expected), got \(got ?? Validation.describe(value))")
+            report(path(), "expected \(expected), got \(got ?? Validation.describe(value))")
             return nil
         }
         switch type {
@@ -139,7 +156,7 @@ struct Validation {
             if let pattern {
                 guard PatternMatcher.matches(s, pattern) else { return fail(Validation.describeText(pattern)) }
             } else {
-                guard s.unicodeScalars.contains(where: { !$0.properties.isWhitespace }) else {
+                guard Validation.startsWithVisibleASCII(s) || s.unicodeScalars.contains(where: { !$0.properties.isWhitespace }) else {
                     return fail(Validation.describeText(nil))
                 }
             }
@@ -153,7 +170,7 @@ struct Validation {
             guard case .string(let s) = value else { return fail("an 18-character national ID number") }
             if let why = NationalIDNumber.problem(in: s) {
                 // Masked: reasons reach the journal, ID numbers must not.
-                report(path, "not a valid national ID number (GB 11643): \(why), got \"\(NationalIDNumber.masked(s))\"")
+                report(path(), "not a valid national ID number (GB 11643): \(why), got \"\(NationalIDNumber.masked(s))\"")
                 return nil
             }
             return value
@@ -177,18 +194,27 @@ struct Validation {
             return value
         case .object(let schema):
             guard case .object = value else { return fail("an object") }
-            return object(value, schema, path: path, kindName: nil)
+            return object(value, schema, path: path(), kindName: nil)
         case .list(let inner):
             guard case .array(let items) = value else { return fail("a list") }
             var out: [JSONValue] = []
+            out.reserveCapacity(items.count)
+            let listPath = path()
             for (i, item) in items.enumerated() {
-                if let v = check(item, inner, path: "\(path)[\(i)]", field: field) { out.append(v) }
+                if let v = check(item, inner, path: "\(listPath)[\(i)]", field: field) { out.append(v) }
             }
             return .array(out)
         case .nullable(let inner):
             if case .null = value { return .null }
-            return check(value, inner, path: path, field: field)
+            return check(value, inner, path: path(), field: field)
         }
+    }
+
+    /// A quick yes for the blank check: text starting with a printable ASCII character
+    /// (not a space) is not blank. Anything else gets the full Unicode whitespace test.
+    static func startsWithVisibleASCII(_ s: String) -> Bool {
+        guard let first = s.utf8.first else { return false }
+        return first > 0x20 && first < 0x7F
     }
 
     static func describeInteger(min: Int?, max: Int?) -> String {

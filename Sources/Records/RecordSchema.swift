@@ -65,14 +65,24 @@ public struct ObjectSchema: Sendable {
     public let name: String
     public let doc: String
     public let fields: [FieldSchema]
+    /// Positions of the required fields in `fields`, in order; computed once for the decoder.
+    let requiredIndices: [Int]
 
     public init(_ name: String, _ doc: String, _ fields: [FieldSchema]) {
         self.name = name
         self.doc = doc
         self.fields = fields
+        self.requiredIndices = fields.indices.filter { fields[$0].required }
     }
 
     public func field(named name: String) -> FieldSchema? { fields.first { $0.name == name } }
+
+    /// The position of the field named `name`, trying `expected` first: kiosks mostly write
+    /// fields in schema order, so the decoder passes the position after the last match.
+    func fieldIndex(named name: String, expected: Int) -> Int? {
+        if expected < fields.count && fields[expected].name == name { return expected }
+        return fields.firstIndex { $0.name == name }
+    }
 }
 
 /// The contract, schema version 1.

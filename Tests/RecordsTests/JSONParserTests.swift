@@ -27,6 +27,12 @@ final class JSONParserTests: XCTestCase {
             ("missing comma", bytes("{\n  \"a\": 1\n  \"b\": 2\n}"), "line 3, column 3: unexpected '\"', expected ',' or '}'"),
             ("duplicate key", bytes("{\"a\": 1,\n \"a\": 2}"),
              "line 2, column 2: duplicate key \"a\" (first at line 1, column 2)"),
+            ("duplicate key written with an escape", bytes("{\"ab\": 1, \"a\\u0062\": 2}"),
+             "line 1, column 11: duplicate key \"ab\" (first at line 1, column 2)"),
+            // Past 64 members the parser hashes names instead of comparing them; same answer.
+            ("duplicate key in a large object",
+             bytes("{" + (0..<70).map { "\"k\($0)\": \($0)" }.joined(separator: ", ") + ", \"k3\": 0}"),
+             "line 1, column 752: duplicate key \"k3\" (first at line 1, column 29)"),
             ("lone high surrogate", bytes(#"{"a": "x\uD800"}"#), "line 1, column 9: lone surrogate \\uD800 in string"),
             ("lone low surrogate", bytes(#"{"a": "\uDC00"}"#), "line 1, column 8: lone surrogate \\uDC00 in string"),
             ("high then non-low", bytes(#"["\uD800\u0041"]"#), "line 1, column 3: lone surrogate \\uD800 in string"),

@@ -37,6 +37,21 @@ final class RecordDecoderTests: XCTestCase {
         XCTAssertEqual(record.fileName, "d.json")
     }
 
+    /// The digest is worked out on first use; every thread must see the same one.
+    func testDigestIsTheSameFromEveryThreadAndAsGiven() throws {
+        let data = bytes(departure)
+        let record = try RecordDecoder.decode(data, fileName: "d.json").get()
+        var seen = [String](repeating: "", count: 8)
+        seen.withUnsafeMutableBufferPointer { out in
+            let out = out // one slot per thread
+            DispatchQueue.concurrentPerform(iterations: 8) { out[$0] = record.sha256 }
+        }
+        XCTAssertEqual(Set(seen), [SHA256.hex(data)])
+        XCTAssertEqual(seen[0].count, 64)
+        let given = try RecordDecoder.validate(record.document, fileName: "d.json", sha256: "given").get()
+        XCTAssertEqual(given.sha256, "given")
+    }
+
     func testUnknownNestedFieldsAreKeptButHidden() throws {
         let text = """
             {"schema_version": 1, "record_id": "k1", "record_kind": "luggage", "station_code": "S", "kiosk_id": "k",
