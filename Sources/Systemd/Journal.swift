@@ -55,7 +55,7 @@ public struct Journal: Sendable {
     /// - Parameter fields: the entry; names were checked when the fields were made.
     /// - Throws: `JournalError.unavailable` when journald is not there (libsystemd would return
     ///   success and drop the entry when the socket is missing); `JournalError.failed` otherwise.
-    public func send(_ fields: [JournalField]) throws {
+    public func send(_ fields: [JournalField]) throws(JournalError) {
         if let missing = checkSocket() { throw JournalError.unavailable(missing) }
         // One buffer holds every "NAME=value"; the iovecs point into it.
         var buffer = [UInt8]()
@@ -89,7 +89,7 @@ public struct Journal: Sendable {
     /// - Throws: `JournalError.unavailable` when journald is not there, `.refused` when it
     ///   answers with an error, `.failed` for a socket error (`EACCES` when not root,
     ///   `EAGAIN` on timeout).
-    public func synchronize(timeout: Duration = .seconds(30)) throws {
+    public func synchronize(timeout: Duration = .seconds(30)) throws(JournalError) {
         try VarlinkCall(path: varlinkPath, timeout: timeout)
             .call(method: "io.systemd.Journal.Synchronize")
     }

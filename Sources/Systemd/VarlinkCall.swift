@@ -13,7 +13,7 @@ internal struct VarlinkCall {
     let timeout: Duration
 
     /// Calls `method` and returns when the reply says it succeeded.
-    func call(method: String) throws {
+    func call(method: String) throws(JournalError) {
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw JournalError.failed(function: "socket", errno: .current) }
         defer { close(fd) }
@@ -30,7 +30,7 @@ internal struct VarlinkCall {
         if let error = object["error"] as? String { throw JournalError.refused(method: method, error: error) }
     }
 
-    private func setTimeouts(_ fd: Int32) throws {
+    private func setTimeouts(_ fd: Int32) throws(JournalError) {
         let (seconds, attoseconds) = timeout.components
         var value = timeval(tv_sec: Int(seconds), tv_usec: Int(attoseconds / 1_000_000_000_000))
         for option in [SO_RCVTIMEO, SO_SNDTIMEO] {
@@ -40,7 +40,7 @@ internal struct VarlinkCall {
         }
     }
 
-    private func connect(_ fd: Int32) throws {
+    private func connect(_ fd: Int32) throws(JournalError) {
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         let pathBytes = Array(path.utf8)
@@ -58,7 +58,7 @@ internal struct VarlinkCall {
         if case .failure(let error) = result { throw Journal.classify(error, function: "connect") }
     }
 
-    private func write(_ fd: Int32, _ bytes: [UInt8]) throws {
+    private func write(_ fd: Int32, _ bytes: [UInt8]) throws(JournalError) {
         var sent = 0
         while sent < bytes.count {
             let result = Errno.retryingInterrupts {
@@ -72,7 +72,7 @@ internal struct VarlinkCall {
     }
 
     /// Reads up to the NUL that ends the reply (64 KiB at most: journald's replies are tiny).
-    private func readReply(_ fd: Int32) throws -> [UInt8] {
+    private func readReply(_ fd: Int32) throws(JournalError) -> [UInt8] {
         var reply = [UInt8]()
         var chunk = [UInt8](repeating: 0, count: 4096)
         while reply.count < 65_536 {
