@@ -41,6 +41,17 @@ public struct JournalEntry: Sendable {
 /// (sd-journal's rules). A reader is not thread-safe: keep it on one thread.
 public final class JournalReader {
     private let journal: OpaquePointer
+    /// sd-journal stands on an entry, but our callers think between entries (like a cursor in
+    /// text): after `next()` ran off the end, `previous()` must give the entry sd-journal still
+    /// stands on, not the one before it; likewise after `previous()` ran off the start.
+    private var standing = Standing.nowhere
+
+    private enum Standing {
+        case nowhere  // after a seek: no entry under us yet
+        case read  // on an entry already given out
+        case unreadBehind  // on an entry that `previous()` gives next
+        case unreadAhead  // on an entry that `next()` gives next
+    }
 
     /// Opens the local machine's journal files (system and users', runtime and persistent).
     ///
@@ -101,18 +112,29 @@ public final class JournalReader {
     /// Before the oldest entry: `next()` gives the oldest.
     ///
     /// The corresponding C function is `sd_journal_seek_head`.
-    public func seekHead() throws { try Self.check(sd_journal_seek_head(journal), "sd_journal_seek_head") }
+    public func seekHead() throws {
+        standing = .nowhere
+        try Self.check(sd_journal_seek_head(journal), "sd_journal_seek_head")
+    }
 
     /// After the newest entry: `previous()` gives the newest, `next()` only what comes later.
     ///
-    /// The corresponding C function is `sd_journal_seek_tail`.
-    public func seekTail() throws { try Self.check(sd_journal_seek_tail(journal), "sd_journal_seek_tail") }
+    /// The corresponding C functions are `sd_journal_seek_tail` and `sd_journal_previous`:
+    /// systemd 252's `sd_journal_next` right after `sd_journal_seek_tail` returns the newest
+    /// entry again (later versions return nothing), so we stand on the newest entry instead
+    /// and let `previous()` hand it out once.
+    public func seekTail() throws {
+        try Self.check(sd_journal_seek_tail(journal), "sd_journal_seek_tail")
+        let moved = try Self.check(sd_journal_previous(journal), "sd_journal_previous")
+        standing = moved > 0 ? .unreadBehind : .nowhere
+    }
 
     /// At a cursor from `JournalEntry.cursor`: `next()` gives that entry (if it still exists,
     /// else the closest one after it). Use `seek(after:)` to resume behind it.
     ///
     /// The corresponding C function is `sd_journal_seek_cursor`.
     public func seek(cursor: String) throws {
+        standing = .nowhere
         try Self.check(sd_journal_seek_cursor(journal, cursor), "sd_journal_seek_cursor")
     }
 
@@ -122,11 +144,10 @@ public final class JournalReader {
     public func seek(after cursor: String) throws {
         try seek(cursor: cursor)
         let moved = try Self.check(sd_journal_next(journal), "sd_journal_next")
-        // At the cursor's own entry, `next()` must move past it; anywhere else (the entry is
-        // gone) we already stand on an unread entry, so step back before it.
-        if moved > 0 && sd_journal_test_cursor(journal, cursor) <= 0 {
-            try Self.check(sd_journal_previous(journal), "sd_journal_previous")
-        }
+        guard moved > 0 else { return }
+        // On the cursor's own entry we are behind it already; on a later one (the cursor's
+        // entry is gone) that entry is still unread.
+        standing = sd_journal_test_cursor(journal, cursor) > 0 ? .read : .unreadAhead
     }
 
     // MARK: - Reading
@@ -134,15 +155,28 @@ public final class JournalReader {
     /// The entry after the current position, or `nil` at the end.
     ///
     /// The corresponding C functions are `sd_journal_next` and `sd_journal_enumerate_data`.
-    public func next() throws -> JournalEntry? {
-        try Self.check(sd_journal_next(journal), "sd_journal_next") > 0 ? try current() : nil
-    }
+    public func next() throws -> JournalEntry? { try step(forward: true) }
 
     /// The entry before the current position, or `nil` at the start.
     ///
     /// The corresponding C function is `sd_journal_previous`.
-    public func previous() throws -> JournalEntry? {
-        try Self.check(sd_journal_previous(journal), "sd_journal_previous") > 0 ? try current() : nil
+    public func previous() throws -> JournalEntry? { try step(forward: false) }
+
+    private func step(forward: Bool) throws -> JournalEntry? {
+        if standing == (forward ? .unreadAhead : .unreadBehind) {
+            standing = .read
+            return try current()
+        }
+        let moved = forward
+            ? try Self.check(sd_journal_next(journal), "sd_journal_next")
+            : try Self.check(sd_journal_previous(journal), "sd_journal_previous")
+        if moved > 0 {
+            standing = .read
+            return try current()
+        }
+        // Ran off the end (or start): the entry under us is now on the other side.
+        if standing != .nowhere { standing = forward ? .unreadBehind : .unreadAhead }
+        return nil
     }
 
     /// Every entry from the current position to the end (at most `limit`).
