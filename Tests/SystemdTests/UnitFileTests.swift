@@ -36,6 +36,6 @@ final class UnitFileTests: XCTestCase {
         let result = try TestSupport.run(systemdDirectory.appendingPathComponent("check-catalog").path, [])
         XCTAssertEqual(result.status, 0, result.output)
         let explained = result.output.split(separator: "\n").filter { $0.hasPrefix("ok   ") }
-        XCTAssertEqual(explained.count, 7, result.output)
+        XCTAssertEqual(explained.count, 8, result.output)
     }
 }
