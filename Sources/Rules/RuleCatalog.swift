@@ -23,7 +23,8 @@
 // LIMITS
 //   Conditions are not compiled here (`rules check` does that). Only the highest readable
 //   file of each set name is read: a vendor rule dropped by an admin's override of its file
-//   has no entry. Param values are the files' defaults, not the station's overrides.
+//   has no entry. Param values are the files' defaults, not the station's overrides. A message
+//   hole with calls or choices is shown as ‹…› (the entry's own MESSAGE has the value).
 //
 // SEE ALSO
 //   systemd/stationguard-rules.catalog (generated), systemd/check-rules-catalog,
