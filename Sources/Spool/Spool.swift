@@ -72,6 +72,8 @@ public struct Spool: Sendable {
 
     /// The root folder, as given (without trailing slashes).
     public let root: String
+    /// Folders changed by deferred settles and not yet fsynced; shared by copies of this value.
+    let unsynced = UnsyncedFolders()
     /// Files larger than this many bytes are quarantined unread.
     public let sizeLimit: Int
     /// The highest size limit a spool takes (1 GiB): a record is read whole into memory.
