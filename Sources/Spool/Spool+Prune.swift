@@ -53,15 +53,18 @@ extension Spool {
     }
 
     /// Unlinks every entry of a day folder (settle puts only files there; unlink never follows a
-    /// symlink), then the folder. A subfolder is not ours: unlink fails on it and we stop.
+    /// symlink), then the folder. A subfolder is not ours: unlink fails on it, the other entries
+    /// go all the same, and the folder stays with the first failure thrown.
     private func removeDayFolder(_ day: String) throws {
+        var firstFailure: SpoolError?
         for name in try SystemCall.listDirectory(day).orThrow("opendir", day) {
             let entry = day + "/" + name
             switch SystemCall.unlink(entry) {
             case .success, .failure(.noEntry): continue
-            case .failure(let error): throw SpoolError.system("unlink", entry, error)
+            case .failure(let error): firstFailure = firstFailure ?? SpoolError.system("unlink", entry, error)
             }
         }
+        if let firstFailure { throw firstFailure }
         try SystemCall.removeDirectory(day).orThrow("rmdir", day)
     }
 
