@@ -18,7 +18,7 @@ extension Spool {
     /// How soon a settle must be on disk.
     public enum Durability: Sendable, Equatable {
         /// Both folders are fsynced before `settle` returns: once it returns, the move survives a
-        /// crash. About 7 ms per record on the station's ext4.
+        /// crash. Two or three directory fsyncs per record.
         case immediate
         /// The move is not fsynced; the folders are noted and `sync()` makes them durable. After a
         /// crash before `sync()`, the record may be back in cur/ (processed again), never lost. A
