@@ -250,30 +250,43 @@ struct Planner {
         if let t = target, let ns = namespace(t, function) {
             return try planCall(target: nil, function: ns + "." + function, args: args, id: id)
         }
-        if target == nil {
-            switch (function, args.count) {
-            case (Operator.logicalAnd, 2): return AndNode(id: id, try plan(args[0]), try plan(args[1]))
-            case (Operator.logicalOr, 2): return OrNode(id: id, try plan(args[0]), try plan(args[1]))
-            case (Operator.logicalNot, 1): return NotNode(id: id, try plan(args[0]))
-            case (Operator.notStrictlyFalse, 1): return NotStrictlyFalseNode(id: id, try plan(args[0]))
-            case (Operator.conditional, 3):
-                return ConditionalNode(id: id, try plan(args[0]), try plan(args[1]), try plan(args[2]))
-            case (Operator.equals, 2): return EqualsNode(id: id, try plan(args[0]), try plan(args[1]), negated: false)
-            case (Operator.notEquals, 2): return EqualsNode(id: id, try plan(args[0]), try plan(args[1]), negated: true)
-            case (Operator.less, 2): return RelationNode(id: id, try plan(args[0]), try plan(args[1]), .less, function: function)
-            case (Operator.lessEquals, 2): return RelationNode(id: id, try plan(args[0]), try plan(args[1]), .lessEquals, function: function)
-            case (Operator.greater, 2): return RelationNode(id: id, try plan(args[0]), try plan(args[1]), .greater, function: function)
-            case (Operator.greaterEquals, 2): return RelationNode(id: id, try plan(args[0]), try plan(args[1]), .greaterEquals, function: function)
-            case (Operator.add, 2):
-                // Macro accumulation `@result + [e]` appends in place.
-                if case .ident(let n) = args[0].kind, n == Parser.accu, let slot = local(n),
-                   case .list(let els, let opt) = args[1].kind, els.count == 1, opt.isEmpty {
-                    return AppendNode(id: id, accuSlot: slot, element: try plan(els[0]))
-                }
-            default: break
+        if target == nil, let n = try planOperator(function, args, id: id) { return n }
+        var argExprs = args
+        if let target { argExprs.insert(target, at: 0) }
+        var nodes: [Node] = []
+        for a in argExprs { nodes.append(try plan(a)) }
+        return try bindFunction(function, nodes, isMember: target != nil, id: id)
+    }
+
+    // planCall, plan and planOperator recurse through every nesting level; the rest is kept
+    // out of their frames (debug builds spend kilobytes per frame).
+
+    /// Operators with their own nodes (short-circuits, equality, ordering, `in`).
+    @inline(never)
+    private mutating func planOperator(_ function: String, _ args: [Expr], id: Int) throws -> Node? {
+        switch (function, args.count) {
+        case (Operator.logicalAnd, 2): return AndNode(id: id, try plan(args[0]), try plan(args[1]))
+        case (Operator.logicalOr, 2): return OrNode(id: id, try plan(args[0]), try plan(args[1]))
+        case (Operator.logicalNot, 1): return NotNode(id: id, try plan(args[0]))
+        case (Operator.notStrictlyFalse, 1): return NotStrictlyFalseNode(id: id, try plan(args[0]))
+        case (Operator.conditional, 3):
+            return ConditionalNode(id: id, try plan(args[0]), try plan(args[1]), try plan(args[2]))
+        case (Operator.equals, 2): return EqualsNode(id: id, try plan(args[0]), try plan(args[1]), negated: false)
+        case (Operator.notEquals, 2): return EqualsNode(id: id, try plan(args[0]), try plan(args[1]), negated: true)
+        case (Operator.less, 2): return RelationNode(id: id, try plan(args[0]), try plan(args[1]), .less, function: function)
+        case (Operator.lessEquals, 2): return RelationNode(id: id, try plan(args[0]), try plan(args[1]), .lessEquals, function: function)
+        case (Operator.greater, 2): return RelationNode(id: id, try plan(args[0]), try plan(args[1]), .greater, function: function)
+        case (Operator.greaterEquals, 2): return RelationNode(id: id, try plan(args[0]), try plan(args[1]), .greaterEquals, function: function)
+        case (Operator.add, 2):
+            // Macro accumulation `@result + [e]` appends in place.
+            if case .ident(let n) = args[0].kind, n == Parser.accu, let slot = local(n),
+               case .list(let els, let opt) = args[1].kind, els.count == 1, opt.isEmpty {
+                return AppendNode(id: id, accuSlot: slot, element: try plan(els[0]))
             }
+        default: break
         }
-        if target == nil, function == Operator.in, args.count == 2 {
+
+        if function == Operator.in, args.count == 2 {
             let list = try plan(args[1])
             if let c = list as? ConstNode, case .list(let xs) = c.value {
                 var strings: [String] = []
@@ -285,12 +298,14 @@ struct Planner {
             }
             return BinaryCallNode(id: id, try plan(args[0]), list, StandardLibrary.contains)
         }
-        var argExprs = args
-        if let target { argExprs.insert(target, at: 0) }
-        let nodes = try argExprs.map { try plan($0) }
+        return nil
+    }
 
+    /// A call's implementation: host overloads first, then the standard library.
+    @inline(never)
+    private func bindFunction(_ function: String, _ nodes: [Node], isMember: Bool, id: Int) throws -> Node {
         if let overloads = hostFunctions[function] {
-            let fitting = overloads.filter { $0.isMember == (target != nil) && $0.parameters.count == nodes.count }
+            let fitting = overloads.filter { $0.isMember == isMember && $0.parameters.count == nodes.count }
             if fitting.count == 1 { return node(for: fitting[0].implementation, nodes, id: id) }
             if !fitting.isEmpty { return OverloadedCallNode(id: id, function: function, nodes, fitting) }
         }
@@ -319,7 +334,7 @@ struct Planner {
         if let impl = StandardLibrary.implementation(function, arity: nodes.count) {
             return folded(node(for: impl, nodes, id: id), nodes)
         }
-        if let impl = OptionalLibrary.implementation(function, arity: nodes.count, member: target != nil) {
+        if let impl = OptionalLibrary.implementation(function, arity: nodes.count, member: isMember) {
             return folded(node(for: impl, nodes, id: id), nodes)
         }
         return FailNode(id: id, "no such function: \(function)")

@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 @testable import CEL
 
@@ -161,6 +162,36 @@ final class EngineTests: XCTestCase {
         let bind = "cel.bind(s0, 'xxxxxxxxxxxxxxxx', " + (1...45).map { "cel.bind(s\($0), s\($0 - 1) + s\($0 - 1), " }.joined()
             + "size(s45)" + String(repeating: ")", count: 46)
         assertError(bind, containing: "cost limit")
+    }
+
+    func testDeepestAcceptedExpressionFitsASmallStack() {
+        // At the nesting limit, parse, check, plan and evaluate on a 4 MiB thread stack (less
+        // than the usual 8 MiB default; release builds need under 256 KiB, debug about 2 MiB).
+        let depth = ParserOptions().maxDepth - 2
+        let shapes = [
+            String(repeating: "[", count: depth) + "1" + String(repeating: "]", count: depth),
+            String(repeating: "int(", count: depth) + "1" + String(repeating: ")", count: depth),
+            String(repeating: "(1 + ", count: depth / 2) + "1" + String(repeating: ")", count: depth / 2),
+            String(repeating: "[1].exists(x, ", count: depth / 6) + "true" + String(repeating: ")", count: depth / 6),
+        ]
+        var outcomes: [String] = []
+        let done = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            for text in shapes {
+                do {
+                    let env = Environment()
+                    let v = try env.program(try env.compile(Source(text))).evaluate([:])
+                    outcomes.append(v.isError ? "error" : "value")
+                } catch {
+                    outcomes.append("compile error: \(error)")
+                }
+            }
+            done.signal()
+        }
+        thread.stackSize = 4 << 20
+        thread.start()
+        done.wait()
+        XCTAssertEqual(outcomes, ["value", "value", "value", "value"])
     }
 
     func testUncheckedProgramsReadAnyName() throws {
