@@ -74,7 +74,7 @@ final class SelectNode: Node {
         // the frame: copying the variable out would cost a retain and a release.
         if operandSlot >= 0 {
             let s = operandSlot
-            if case .object(let o) = f.slots[s], o.type === knownType, let x = o.fields[knownSlot] { return x }
+            if case .object(let o) = f.slots[s], o.type === knownType, knownSlot < o.fields.count, let x = o.fields[knownSlot] { return x }
             return select(f.slots[s])
         }
         return select(operand.eval(f))

@@ -123,7 +123,7 @@ enum StandardLibrary {
             case .int(let v): i = v
             case .uint(let v): guard v <= UInt64(Int64.max) else { return .fail("index out of range: \(v)") }; i = Int64(v)
             case .double(let d):
-                guard d.rounded(.towardZero) == d, d > -9.3e18, d < 9.3e18 else { return .fail("unsupported index value \(d)") }
+                guard d.rounded(.towardZero) == d, d >= -9.223372036854775808e18, d < 9.223372036854775808e18 else { return .fail("unsupported index value \(d)") }
                 i = Int64(d)
             default: return .noOverload(Operator.index, c, k)
             }
@@ -256,7 +256,9 @@ enum StandardLibrary {
         case .bytes(let b):
             guard let s = String(validating: b, as: UTF8.self) else { return .fail("invalid UTF-8 in bytes to string conversion") }
             return .string(s)
-        case .timestamp(let t): return .string(CELTime.format(t))
+        case .timestamp(let t):
+            guard CELTime.inRange(t) else { return .fail("timestamp out of range") }
+            return .string(CELTime.format(t))
         case .duration(let d): return .string(CELTime.format(d))
         default: return .noOverload("string", a)
         }
@@ -310,6 +312,7 @@ enum StandardLibrary {
     ]
 
     static func timeField(_ f: CELTime.Field, _ a: Value, _ zone: Value?) -> Value {
+        if case .timestamp(let t) = a, !CELTime.inRange(t) { return .fail("timestamp out of range") }
         switch (a, zone) {
         case (.timestamp(let t), nil): return CELTime.field(f, of: t, zone: nil)
         case (.timestamp(let t), .string(let z)?): return CELTime.field(f, of: t, zone: z)

@@ -27,6 +27,9 @@ enum CELTime {
         return .duration(CELDuration(seconds: Int64(s), nanos: Int32(n)))
     }
 
+    /// Hosts build CELTimestamp directly: calendar arithmetic checks this first.
+    static func inRange(_ t: CELTimestamp) -> Bool { t.seconds >= minSeconds && t.seconds <= maxSeconds }
+
     static func nanos(_ t: CELTimestamp) -> Int128 { Int128(t.seconds) * nanosPerSecond + Int128(t.nanos) }
     static func nanos(_ d: CELDuration) -> Int128 { Int128(d.seconds) * nanosPerSecond + Int128(d.nanos) }
 
@@ -235,6 +238,7 @@ enum CELTime {
     }
 
     static func field(_ f: Field, of t: CELTimestamp, zone: Zone) -> Value {
+        guard inRange(t) else { return .fail("timestamp out of range") }
         let local = t.seconds + zone.offset(at: t)
         let days = local >= 0 ? local / 86400 : (local - 86399) / 86400
         let rem = local - days * 86400

@@ -174,16 +174,17 @@ final class EngineTests: XCTestCase {
             String(repeating: "(1 + ", count: depth / 2) + "1" + String(repeating: ")", count: depth / 2),
             String(repeating: "[1].exists(x, ", count: depth / 6) + "true" + String(repeating: ")", count: depth / 6),
         ]
-        var outcomes: [String] = []
+        final class Outcomes: @unchecked Sendable { var list: [String] = [] }   // written by one thread, read after it signals
+        let outcomes = Outcomes()
         let done = DispatchSemaphore(value: 0)
         let thread = Thread {
             for text in shapes {
                 do {
                     let env = Environment()
                     let v = try env.program(try env.compile(Source(text))).evaluate([:])
-                    outcomes.append(v.isError ? "error" : "value")
+                    outcomes.list.append(v.isError ? "error" : "value")
                 } catch {
-                    outcomes.append("compile error: \(error)")
+                    outcomes.list.append("compile error: \(error)")
                 }
             }
             done.signal()
@@ -191,7 +192,24 @@ final class EngineTests: XCTestCase {
         thread.stackSize = 4 << 20
         thread.start()
         done.wait()
-        XCTAssertEqual(outcomes, ["value", "value", "value", "value"])
+        XCTAssertEqual(outcomes.list, ["value", "value", "value", "value"])
+    }
+
+    func testHostBuiltValuesOutOfRangeAreErrors() throws {
+        // A host may hand over any CELTimestamp or a shortened field array: errors, not traps.
+        let env = Environment(declarations: Declarations(variables: ["t": .timestamp, "o": .dyn], objectTypes: [Self.driver]))
+        for text in ["string(t)", "t.getHours()", "t.getHours('Asia/Shanghai')", "t + duration('1s')"] {
+            let p = try env.program(try env.compile(Source(text)))
+            for s in [Int64.max, Int64.min] {
+                XCTAssertTrue(p.evaluate(["t": .timestamp(CELTimestamp(seconds: s))]).isError, "\(text) at \(s)")
+            }
+        }
+        let short = ObjectValue(type: Self.driver, fields: [nil, nil, nil, nil])
+        short.fields = []
+        for text in ["o.minutes", "has(o.minutes)", "o.?minutes", "o == o", "[1][dyn(1e19)]"] {
+            let p = try env.program(try env.parse(Source(text)))
+            _ = p.evaluate(["o": .object(short)])
+        }
     }
 
     func testUncheckedProgramsReadAnyName() throws {
