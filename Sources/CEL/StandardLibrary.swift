@@ -231,7 +231,12 @@ enum StandardLibrary {
         case .double(let d):
             guard d.isFinite, d > -1, d < 1.8446744073709551616e19 else { return .fail("range error converting \(d) to uint") }
             return .uint(UInt64(d))
-        case .string(let s): return UInt64(s).map { .uint($0) } ?? .fail("cannot convert '\(s)' to uint")
+        case .string(let s):
+            // Go's ParseUint, which cel-go uses, takes no sign (Swift's UInt64("+1") would).
+            guard let f = s.utf8.first, f != UInt8(ascii: "+"), f != UInt8(ascii: "-"), let u = UInt64(s) else {
+                return .fail("cannot convert '\(s)' to uint")
+            }
+            return .uint(u)
         default: return .noOverload("uint", a)
         }
     }
@@ -241,9 +246,21 @@ enum StandardLibrary {
         case .double: return a
         case .int(let i): return .double(Double(i))
         case .uint(let u): return .double(Double(u))
-        case .string(let s): return Double(s).map { .double($0) } ?? .fail("cannot convert '\(s)' to double")
+        case .string(let s): return parseDouble(s).map { .double($0) } ?? .fail("cannot convert '\(s)' to double")
         default: return .noOverload("double", a)
         }
+    }
+
+    /// Go's strconv.ParseFloat, as cel-go converts: Swift's Double(String) also takes a hex
+    /// mantissa without a `p` exponent and turns an overflow into infinity; Go rejects both.
+    static func parseDouble(_ s: String) -> Double? {
+        var body = Substring(s.lowercased())
+        if body.first == "+" || body.first == "-" { body = body.dropFirst() }
+        let spelledInfinity = body == "inf" || body == "infinity"
+        if body.hasPrefix("0x") && !body.contains("p") { return nil }
+        guard let d = Double(s) else { return nil }
+        if d.isInfinite && !spelledInfinity { return nil }
+        return d
     }
 
     static func toString(_ a: Value) -> Value {

@@ -212,6 +212,18 @@ final class EngineTests: XCTestCase {
         }
     }
 
+    func testStringConversionsFollowGoStrconv() throws {
+        let env = Environment()
+        func run(_ t: String) throws -> Value { try env.program(try env.parse(Source(t))).evaluate([:]) }
+        for bad in ["double('0x10')", "double('1e400')", "double('-1e400')", "uint('-0')", "uint('+1')", "double('1_000')", "int(' 1')"] {
+            XCTAssertTrue(try run(bad).isError, bad)
+        }
+        let good: [(String, Value)] = [("double('0x1p3')", .double(8)), ("double('-Infinity')", .double(-.infinity)),
+                                       ("double('5.')", .double(5)), ("double('1e-400')", .double(0)), ("int('+5')", .int(5)),
+                                       ("uint('18446744073709551615')", .uint(UInt64.max))]
+        for (text, want) in good { XCTAssertTrue(TaggedValue.matches(try run(text), expected: want), text) }
+    }
+
     func testUncheckedProgramsReadAnyName() throws {
         // A dotted variable must be declared to be read as one name; `x` needs no declaration.
         let env = Environment(declarations: Declarations(variables: ["a.b.c": .int]))
