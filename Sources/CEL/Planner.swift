@@ -42,9 +42,7 @@ struct Planner {
 
     /// Plans the whole tree; local slots are numbered after the globals.
     mutating func planRoot(_ e: Expr) throws -> Node {
-        // Undeclared names may add globals while planning, so locals are planned with
-        // provisional numbers and shifted afterwards would be messy; instead collect the
-        // free names first.
+        // Free names become globals; collect them first so every local slot comes after them.
         if allowUndeclared { collectFreeNames(e, bound: []) }
         nextLocal = globalNames.count
         frameSize = nextLocal
@@ -82,23 +80,13 @@ struct Planner {
 
     // MARK: names
 
+    /// The type a name denotes as a value (`int`, `google.protobuf.Timestamp`, a declared
+    /// object type), from the checker's table. `dyn` is not a run-time type: unchecked, it
+    /// is an unknown name, as in cel-go.
     static func typeValue(_ name: String, _ objects: [String: ObjectType]) -> CELType? {
-        switch name {
-        case "int": return .int
-        case "uint": return .uint
-        case "double": return .double
-        case "bool": return .bool
-        case "string": return .string
-        case "bytes": return .bytes
-        case "list": return .list(.dyn)
-        case "map": return .map(.dyn, .dyn)
-        case "null_type": return .null
-        case "type": return .type(.dyn)
-        case "google.protobuf.Timestamp": return .timestamp
-        case "google.protobuf.Duration": return .duration
-        case "optional_type": return .optional(.dyn)
-        default: return objects[name] != nil ? .object(name) : nil
-        }
+        if name == "dyn" { return nil }
+        if let t = StandardSignatures.typeNames[name] { return t }
+        return objects[name] != nil ? .object(name) : nil
     }
 
     /// The namespace `t` names when `t.function(...)` is really the global `ns.function`
