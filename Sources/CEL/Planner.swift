@@ -19,6 +19,8 @@ struct Planner {
     private var locals: [(name: String, slot: Int)] = []
     private var nextLocal = 0
     private(set) var frameSize = 0
+    /// Which variable each variable-reading node reads, to name unbound ones in errors.
+    private(set) var variableOfNode: [Int: String] = [:]
     private var objectTypes: [String: ObjectType] = [:]
     private var hostFunctions: [String: [FunctionOverload]] = [:]
 
@@ -114,11 +116,16 @@ struct Planner {
         }
     }
 
+    private mutating func global(_ name: String, _ slot: Int, _ id: Int) -> Node {
+        variableOfNode[id] = name
+        return SlotNode(id: id, slot: slot)
+    }
+
     private mutating func planIdent(_ n: String, id: Int) -> Node {
         let rootScope = n.hasPrefix(".")
         let name = rootScope ? String(n.dropFirst()) : n
         if !rootScope, let s = local(name) { return SlotNode(id: id, slot: s) }
-        if let s = globalSlots[name] { return SlotNode(id: id, slot: s) }
+        if let s = globalSlots[name] { return global(name, s, id) }
         if let t = Planner.typeValue(name, objectTypes) { return ConstNode(id: id, .type(t)) }
         return FailNode(id: id, "undeclared reference to '\(name)'")
     }
@@ -132,7 +139,7 @@ struct Planner {
             return ConstNode(id: id, c.value)
         case .ident(let n):
             switch references[id] {
-            case .variable(let name)?: if let s = globalSlots[name] { return SlotNode(id: id, slot: s) }
+            case .variable(let name)?: if let s = globalSlots[name] { return global(name, s, id) }
             case .typeName(let t)?: return ConstNode(id: id, .type(t.runtimeNormalised))
             default: break
             }
@@ -140,7 +147,7 @@ struct Planner {
         case .select(let operand, let field, let testOnly):
             if testOnly { return HasNode(id: id, operand: try plan(operand), field: field) }
             switch references[id] {
-            case .variable(let name)?: if let s = globalSlots[name] { return SlotNode(id: id, slot: s) }
+            case .variable(let name)?: if let s = globalSlots[name] { return global(name, s, id) }
             case .typeName(let t)?: return ConstNode(id: id, .type(t.runtimeNormalised))
             case .field(let type, _)?: return SelectNode(id: id, operand: try plan(operand), field: field, knownType: type)
             default: break
@@ -148,7 +155,7 @@ struct Planner {
             // A dotted name declared as one variable (`a.b.c`) wins over field selection,
             // unless its root is a comprehension variable.
             if let q = qualifiedName(e), q.root.hasPrefix(".") || local(q.root) == nil {
-                if let s = globalSlots[q.name] { return SlotNode(id: id, slot: s) }
+                if let s = globalSlots[q.name] { return global(q.name, s, id) }
                 if let t = Planner.typeValue(q.name, objectTypes) { return ConstNode(id: id, .type(t)) }
             }
             return SelectNode(id: id, operand: try plan(operand), field: field, knownType: nil)
