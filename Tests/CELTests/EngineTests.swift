@@ -224,6 +224,28 @@ final class EngineTests: XCTestCase {
         for (text, want) in good { XCTAssertTrue(TaggedValue.matches(try run(text), expected: want), text) }
     }
 
+    func testOneProgramManyThreads() throws {
+        // A program is shared; each thread has its own activation.
+        let p = try env.program(try env.compile(Source(
+            "d.items.exists(i, i.category in ['fireworks', 'petrol']) && d.passengers > d.seats && now.getHours('Asia/Shanghai') == 8")))
+        final class Tally: @unchecked Sendable {
+            let lock = NSLock()
+            var wrong = 0
+            func add(_ n: Int) { lock.lock(); wrong += n; lock.unlock() }
+        }
+        let tally = Tally()
+        let record = Self.record()
+        DispatchQueue.concurrentPerform(iterations: 4) { _ in
+            let a = p.makeActivation()
+            a.bind("d", record)
+            a.bind("now", .timestamp(CELTimestamp(seconds: 1_764_374_400)))
+            var wrong = 0
+            for _ in 0..<5_000 { if case .bool(true) = p.evaluate(a) {} else { wrong += 1 } }
+            tally.add(wrong)
+        }
+        XCTAssertEqual(tally.wrong, 0)
+    }
+
     func testUncheckedProgramsReadAnyName() throws {
         // A dotted variable must be declared to be read as one name; `x` needs no declaration.
         let env = Environment(declarations: Declarations(variables: ["a.b.c": .int]))
