@@ -23,7 +23,7 @@ public enum RecordDecoder {
         }
         let document: JSONValue
         do {
-            document = try JSONParser.parse(bytes)
+            document = try JSONParser.parse(bytes, names: RecordSchema.memberNames)
         } catch let e as JSONParseError {
             return .failure(RecordError(fileName: fileName, stage: .notJSON,
                                         problems: [RecordProblem(line: e.line, column: e.column, message: e.message)]))

@@ -99,6 +99,27 @@ public enum RecordSchema {
         ($0, ObjectSchema(objectName(of: $0), kindDoc[$0]!, envelope(for: $0) + bodyFields[$0]!))
     })
 
+    /// Every field name at every level, for the parser to share (JSONNames).
+    static let memberNames: JSONNames = {
+        var names = Set<String>()
+        func walk(_ object: ObjectSchema) {
+            for f in object.fields {
+                names.insert(f.name)
+                var t = f.type
+                while true {
+                    switch t {
+                    case .nullable(let inner), .list(let inner): t = inner; continue
+                    case .object(let o): walk(o)
+                    default: break
+                    }
+                    break
+                }
+            }
+        }
+        for kind in RecordKind.allCases { walk(object(for: kind)) }
+        return JSONNames(names)
+    }()
+
     /// The object type of one kind (same as `kinds[kind]!`).
     public static func object(for kind: RecordKind) -> ObjectSchema { kinds[kind]! }
 
