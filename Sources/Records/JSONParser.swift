@@ -225,6 +225,7 @@ private struct Reader {
         var members: [(key: String, value: JSONValue)] = []
         // Names compare by their bytes (not by Unicode equivalence, as String == would).
         var seen: [[UInt8]: Int]? // name bytes → offset of first occurrence, once the object is large
+        var bloom: (UInt64, UInt64) = (0, 0)
         let firstKey = keys.count
         defer { keys.removeSubrange(firstKey...) }
         skipWhitespace()
@@ -237,11 +238,18 @@ private struct Reader {
             let keyStart = index
             let (key, fingerprint) = try parseName()
             var first: Int?
+            // 128 bits, one set per name (the fingerprint's top 7 bits): a clear bit means no
+            // earlier name can be the same, which spares most searches.
+            let bit = fingerprint >> 57
+            let isNew = bit < 64 ? bloom.0 & (1 << bit) == 0 : bloom.1 & (1 << (bit - 64)) == 0
+            if bit < 64 { bloom.0 |= 1 << bit } else { bloom.1 |= 1 << (bit - 64) }
             if members.count < Reader.linearKeyLimit {
-                for i in 0..<members.count where keys[firstKey + i].fingerprint == fingerprint {
-                    if sameBytes(members[i].key, key) { first = keys[firstKey + i].offset; break }
+                if !isNew {
+                    for i in 0..<members.count where keys[firstKey + i].fingerprint == fingerprint {
+                        if sameBytes(members[i].key, key) { first = keys[firstKey + i].offset; break }
+                    }
                 }
-            } else {
+            } else { // every name goes into the table, new or not
                 if seen == nil {
                     var table: [[UInt8]: Int] = [:]
                     for (i, member) in members.enumerated() { table[Array(member.key.utf8)] = keys[firstKey + i].offset }
@@ -273,12 +281,27 @@ private struct Reader {
         }
     }
 
-    /// FNV-1a of the name's bytes: equal names have equal fingerprints, so comparing
-    /// fingerprints first skips almost every byte comparison.
+    /// A 64-bit hash of the name's bytes, eight bytes a step (multipliers from SplitMix64):
+    /// equal names have equal fingerprints, so comparing fingerprints first skips almost
+    /// every byte comparison. Not for security: a collision costs one memcmp.
     static func fingerprint(_ u: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var h: UInt64 = 0xcbf29ce484222325
-        for b in u { h = (h ^ UInt64(b)) &* 0x100000001b3 }
-        return h
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(u.count)
+        var i = 0
+        if let base = u.baseAddress {
+            while i + 8 <= u.count {
+                h = (h ^ UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
+                h ^= h >> 31
+                i += 8
+            }
+        }
+        var tail: UInt64 = 0, shift: UInt64 = 0
+        while i < u.count {
+            tail |= UInt64(u[i]) << shift
+            shift += 8
+            i += 1
+        }
+        h = (h ^ tail) &* 0x94D0_49BB_1331_11EB
+        return h ^ (h >> 29)
     }
 
     /// A member name and its fingerprint. A name without escapes that `names` knows is
