@@ -77,11 +77,14 @@ public struct ObjectSchema: Sendable {
 
     public func field(named name: String) -> FieldSchema? { fields.first { $0.name == name } }
 
-    /// The position of the field named `name`, trying `expected` first: kiosks mostly write
-    /// fields in schema order, so the decoder passes the position after the last match.
+    /// The position of the field named `name`, searching from `expected` onwards, then from
+    /// the start: kiosks mostly write fields in schema order (leaving some out), so the decoder
+    /// passes the position after the last match and the search is short.
     func fieldIndex(named name: String, expected: Int) -> Int? {
-        if expected < fields.count && fields[expected].name == name { return expected }
-        return fields.firstIndex { $0.name == name }
+        let start = min(max(expected, 0), fields.count)
+        for i in start..<fields.count where fields[i].name == name { return i }
+        for i in 0..<start where fields[i].name == name { return i }
+        return nil
     }
 }
 
