@@ -128,8 +128,7 @@ struct Validation {
             expected = index + 1
             if index < 64 { present |= 1 << UInt64(index) }
             let type = schema.fields[index].type
-            // The path is text only when a problem is reported or a nested value entered.
-            switch check(member.value, type, path: path + "." + member.key) {
+            switch check(member.value, type, parent: path, name: member.key) {
             case .asWritten:
                 out?.append(member)
             case .normalised(let normalised):
@@ -152,7 +151,12 @@ struct Validation {
     }
 
     /// Whether `value` fits `type` (and its normalised form); reports why not.
-    mutating func check(_ value: JSONValue, _ type: FieldType, path: @autoclosure () -> String) -> Checked {
+    /// The value sits at `parent.name`, or at `parent[position]` in a list (position ≥ 0); the
+    /// path is put together only when a problem is reported or a nested value entered (passing
+    /// the parts costs nothing, a string or closure per value would).
+    mutating func check(_ value: JSONValue, _ type: FieldType, parent: String, name: String,
+                        position: Int = -1) -> Checked {
+        func path() -> String { position >= 0 ? "\(parent)[\(position)]" : parent + "." + name }
         func fail(_ expected: String, _ got: String? = nil) -> Checked {
             report(path(), "expected \(expected), got \(got ?? Validation.describe(value))")
             return .refused
@@ -224,7 +228,7 @@ struct Validation {
             var out: [JSONValue]? // as for objects: built only once an item changes
             let listPath = path()
             for (i, item) in items.enumerated() {
-                switch check(item, inner, path: "\(listPath)[\(i)]") {
+                switch check(item, inner, parent: listPath, name: "", position: i) {
                 case .asWritten:
                     out?.append(item)
                 case .normalised(let v):
@@ -237,7 +241,7 @@ struct Validation {
             return out.map { .normalised(.array($0)) } ?? .asWritten
         case .nullable(let inner):
             if case .null = value { return .asWritten }
-            return check(value, inner, path: path())
+            return check(value, inner, parent: parent, name: name, position: position)
         }
     }
 
