@@ -227,7 +227,7 @@ private struct Reader {
         var seen: [[UInt8]: Int]? // name bytes → offset of first occurrence, once the object is large
         var bloom: (UInt64, UInt64) = (0, 0)
         let firstKey = keys.count
-        defer { keys.removeSubrange(firstKey...) }
+        defer { keys.removeLast(keys.count - firstKey) }
         skipWhitespace()
         if index < bytes.count && bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
         while true {

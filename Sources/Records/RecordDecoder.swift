@@ -117,23 +117,23 @@ struct Validation {
         // (RecordSchemaTests), and any beyond that are found by searching the members.
         var present: UInt64 = 0
         var expected = 0
-        for (i, member) in members.enumerated() {
-            guard let index = schema.fieldIndex(named: member.key, expected: expected) else {
+        // Members are read in place (members[i]) rather than copied out one by one.
+        for i in members.indices {
+            guard let index = schema.fieldIndex(named: members[i].key, expected: expected) else {
                 // Unknown: kept in the document, hidden from rules. Paths drop the kind prefix.
-                let childPath = path + "." + member.key
+                let childPath = path + "." + members[i].key
                 unknownPaths.append(String(childPath.drop(while: { $0 != "." }).dropFirst()))
                 if out == nil { out = Array(members[..<i]) }
                 continue
             }
             expected = index + 1
             if index < 64 { present |= 1 << UInt64(index) }
-            let type = schema.fields[index].type
-            switch check(member.value, type, parent: path, name: member.key) {
+            switch check(members[i].value, schema.fields[index].type, parent: path, name: members[i].key) {
             case .asWritten:
-                out?.append(member)
+                out?.append(members[i])
             case .normalised(let normalised):
                 if out == nil { out = Array(members[..<i]) }
-                out?.append((member.key, normalised))
+                out?.append((members[i].key, normalised))
             case .refused:
                 if out == nil { out = Array(members[..<i]) }
             }
