@@ -1,0 +1,47 @@
+// CELSeam: the only place Rules meets the CEL module's facade (Environment → compile →
+// program → evaluate), so that the rest of Rules speaks of conditions, not of ASTs.
+import CEL
+
+/// One environment per (rule set, record kind): `record` and `params` have set- and
+/// kind-specific types.
+struct CELEnvironment {
+    let environment: Environment
+
+    init(declarations: Declarations) {
+        environment = Environment(declarations: declarations)
+    }
+
+    /// Parses, checks and plans an expression.
+    /// - Throws: `CompileError` with positions in the enclosing file.
+    func compile(_ source: Source) throws -> CompiledExpression {
+        let checked = try environment.compile(source)
+        let program = try environment.program(checked)
+        let probe = program.makeActivation()
+        return CompiledExpression(program: program, resultType: checked.resultType,
+                                  recordSlot: probe.slot(of: "record"), paramsSlot: probe.slot(of: "params"))
+    }
+}
+
+/// The variables of one rule evaluation.
+struct RuleActivation {
+    var record: Value
+    var params: Value
+}
+
+/// A planned expression and its checked type.
+struct CompiledExpression {
+    let program: Program
+    let resultType: CELType
+    /// The variables' slots, resolved once (nil when the expression does not read one).
+    let recordSlot: Int?
+    let paramsSlot: Int?
+
+    /// Never throws or traps: failures come back as `.error` values. A fresh activation per
+    /// call keeps concurrent evaluations of one generation independent.
+    func evaluate(_ a: RuleActivation) -> Value {
+        let activation = program.makeActivation()
+        if let recordSlot { activation.bind(slot: recordSlot, a.record) }
+        if let paramsSlot { activation.bind(slot: paramsSlot, a.params) }
+        return program.evaluate(activation)
+    }
+}
