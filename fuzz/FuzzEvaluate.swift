@@ -1,8 +1,9 @@
 // Fuzz target evaluate: arbitrary bytes as CEL source → compile (checked, and unchecked when
-// checking fails) → evaluate against a record-shaped activation with a small iteration budget.
+// checking fails) → evaluate against a record-shaped activation with the default evaluation budget.
 // Any value or error is fine; a trap, an ASan report or a timeout is a bug.
 
-let fuzzOptions = ProgramOptions(iterationLimit: 5_000)
+/// The default budget: the one rules run with (its field names are the core's to change).
+let fuzzOptions = ProgramOptions()
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzEvaluate(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {

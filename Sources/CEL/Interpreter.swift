@@ -42,7 +42,12 @@ final class ConstNode: Node {
 final class SlotNode: Node {
     let slot: Int
     init(id: Int, slot: Int) { self.slot = slot; super.init(id: id) }
-    override func eval(_ f: Frame) -> Value { f.slots[slot] }
+    override func eval(_ f: Frame) -> Value {
+        let v = f.slots[slot]
+        // An unbound variable's marker learns where it was read (see Program.unbound).
+        if case .error = v { return tagged(v, id) }
+        return v
+    }
 }
 
 // MARK: - Field selection
@@ -74,7 +79,7 @@ final class SelectNode: Node {
         // the frame: copying the variable out would cost a retain and a release.
         if operandSlot >= 0 {
             let s = operandSlot
-            if case .object(let o) = f.slots[s], o.type === knownType, let x = o.fields[knownSlot] { return x }
+            if case .object(let o) = f.slots[s], o.type === knownType, knownSlot < o.fields.count, let x = o.fields[knownSlot] { return x }
             return select(f.slots[s])
         }
         return select(operand.eval(f))
@@ -90,7 +95,7 @@ final class SelectNode: Node {
         case .map(let m):
             if let x = m.value(forKey: key) { return x }
             return tagged(.fail("no such key: '\(field)'"), id)
-        case .error: return v
+        case .error: return tagged(v, operand.id)
         case .optional: return tagged(OptionalLibrary.select(v, field), id)
         default: return tagged(.fail("type '\(v.runtimeType)' does not support field selection ('\(field)')"), id)
         }

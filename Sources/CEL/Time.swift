@@ -27,6 +27,9 @@ enum CELTime {
         return .duration(CELDuration(seconds: Int64(s), nanos: Int32(n)))
     }
 
+    /// Hosts build CELTimestamp directly: calendar arithmetic checks this first.
+    static func inRange(_ t: CELTimestamp) -> Bool { t.seconds >= minSeconds && t.seconds <= maxSeconds }
+
     static func nanos(_ t: CELTimestamp) -> Int128 { Int128(t.seconds) * nanosPerSecond + Int128(t.nanos) }
     static func nanos(_ d: CELDuration) -> Int128 { Int128(d.seconds) * nanosPerSecond + Int128(d.nanos) }
 
@@ -79,7 +82,8 @@ enum CELTime {
         func lit(_ c: UInt8) -> Bool { if i < b.count, b[i] == c { i += 1; return true }; return false }
         let bad: Value? = nil
         guard let y = num(4), lit(45), let mo = num(2), lit(45), let d = num(2) else { return bad }
-        guard i < b.count, b[i] == 84 || b[i] == 116 else { return bad }
+        // Go's time.Parse(RFC3339), which cel-go uses: upper-case T and Z, seconds below 60.
+        guard i < b.count, b[i] == 84 else { return bad }
         i += 1
         guard let h = num(2), lit(58), let mi = num(2), lit(58), let s = num(2) else { return bad }
         var nanos: Int64 = 0
@@ -93,14 +97,14 @@ enum CELTime {
             for _ in digits..<max(digits, 9) { nanos *= 10 }
         }
         var offset: Int64 = 0
-        if lit(90) || lit(122) {
+        if lit(90) {
         } else if i < b.count, b[i] == 43 || b[i] == 45 {
             let neg = b[i] == 45
             i += 1
             guard let oh = num(2), lit(58), let om = num(2), oh < 24, om < 60 else { return bad }
             offset = (oh * 3600 + om * 60) * (neg ? -1 : 1)
         } else { return bad }
-        guard i == b.count, (1...12).contains(mo), d >= 1, d <= daysIn(month: mo, year: y), h < 24, mi < 60, s < 61 else {
+        guard i == b.count, (1...12).contains(mo), d >= 1, d <= daysIn(month: mo, year: y), h < 24, mi < 60, s < 60 else {
             return bad
         }
         let secs = daysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s - offset
@@ -235,6 +239,7 @@ enum CELTime {
     }
 
     static func field(_ f: Field, of t: CELTimestamp, zone: Zone) -> Value {
+        guard inRange(t) else { return .fail("timestamp out of range") }
         let local = t.seconds + zone.offset(at: t)
         let days = local >= 0 ? local / 86400 : (local - 86399) / 86400
         let rem = local - days * 86400

@@ -141,7 +141,7 @@ extension Value {
         case .object(let a):
             guard case .object(let b) = other else { return false }
             if a === b { return true }
-            guard a.type === b.type else { return false }
+            guard a.type === b.type, a.fields.count == b.fields.count else { return false }
             for k in 0..<a.fields.count {
                 switch (a.fields[k], b.fields[k]) {
                 case (nil, nil): continue

@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 @testable import CEL
 
@@ -161,6 +162,88 @@ final class EngineTests: XCTestCase {
         let bind = "cel.bind(s0, 'xxxxxxxxxxxxxxxx', " + (1...45).map { "cel.bind(s\($0), s\($0 - 1) + s\($0 - 1), " }.joined()
             + "size(s45)" + String(repeating: ")", count: 46)
         assertError(bind, containing: "cost limit")
+    }
+
+    func testDeepestAcceptedExpressionFitsASmallStack() {
+        // At the nesting limit, parse, check, plan and evaluate on a 4 MiB thread stack (less
+        // than the usual 8 MiB default; release builds need under 256 KiB, debug about 2 MiB).
+        let depth = ParserOptions().maxDepth - 2
+        let shapes = [
+            String(repeating: "[", count: depth) + "1" + String(repeating: "]", count: depth),
+            String(repeating: "int(", count: depth) + "1" + String(repeating: ")", count: depth),
+            String(repeating: "(1 + ", count: depth / 2) + "1" + String(repeating: ")", count: depth / 2),
+            String(repeating: "[1].exists(x, ", count: depth / 6) + "true" + String(repeating: ")", count: depth / 6),
+        ]
+        final class Outcomes: @unchecked Sendable { var list: [String] = [] }   // written by one thread, read after it signals
+        let outcomes = Outcomes()
+        let done = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            for text in shapes {
+                do {
+                    let env = Environment()
+                    let v = try env.program(try env.compile(Source(text))).evaluate([:])
+                    outcomes.list.append(v.isError ? "error" : "value")
+                } catch {
+                    outcomes.list.append("compile error: \(error)")
+                }
+            }
+            done.signal()
+        }
+        thread.stackSize = 4 << 20
+        thread.start()
+        done.wait()
+        XCTAssertEqual(outcomes.list, ["value", "value", "value", "value"])
+    }
+
+    func testHostBuiltValuesOutOfRangeAreErrors() throws {
+        // A host may hand over any CELTimestamp or a shortened field array: errors, not traps.
+        let env = Environment(declarations: Declarations(variables: ["t": .timestamp, "o": .dyn], objectTypes: [Self.driver]))
+        for text in ["string(t)", "t.getHours()", "t.getHours('Asia/Shanghai')", "t + duration('1s')"] {
+            let p = try env.program(try env.compile(Source(text)))
+            for s in [Int64.max, Int64.min] {
+                XCTAssertTrue(p.evaluate(["t": .timestamp(CELTimestamp(seconds: s))]).isError, "\(text) at \(s)")
+            }
+        }
+        let short = ObjectValue(type: Self.driver, fields: [nil, nil, nil, nil])
+        short.fields = []
+        for text in ["o.minutes", "has(o.minutes)", "o.?minutes", "o == o", "[1][dyn(1e19)]"] {
+            let p = try env.program(try env.parse(Source(text)))
+            _ = p.evaluate(["o": .object(short)])
+        }
+    }
+
+    func testStringConversionsFollowGoStrconv() throws {
+        let env = Environment()
+        func run(_ t: String) throws -> Value { try env.program(try env.parse(Source(t))).evaluate([:]) }
+        for bad in ["double('0x10')", "double('1e400')", "double('-1e400')", "uint('-0')", "uint('+1')", "double('1_000')", "int(' 1')"] {
+            XCTAssertTrue(try run(bad).isError, bad)
+        }
+        let good: [(String, Value)] = [("double('0x1p3')", .double(8)), ("double('-Infinity')", .double(-.infinity)),
+                                       ("double('5.')", .double(5)), ("double('1e-400')", .double(0)), ("int('+5')", .int(5)),
+                                       ("uint('18446744073709551615')", .uint(UInt64.max))]
+        for (text, want) in good { XCTAssertTrue(TaggedValue.matches(try run(text), expected: want), text) }
+    }
+
+    func testOneProgramManyThreads() throws {
+        // A program is shared; each thread has its own activation.
+        let p = try env.program(try env.compile(Source(
+            "d.items.exists(i, i.category in ['fireworks', 'petrol']) && d.passengers > d.seats && now.getHours('Asia/Shanghai') == 8")))
+        final class Tally: @unchecked Sendable {
+            let lock = NSLock()
+            var wrong = 0
+            func add(_ n: Int) { lock.lock(); wrong += n; lock.unlock() }
+        }
+        let tally = Tally()
+        let record = Self.record()
+        DispatchQueue.concurrentPerform(iterations: 4) { _ in
+            let a = p.makeActivation()
+            a.bind("d", record)
+            a.bind("now", .timestamp(CELTimestamp(seconds: 1_764_374_400)))
+            var wrong = 0
+            for _ in 0..<5_000 { if case .bool(true) = p.evaluate(a) {} else { wrong += 1 } }
+            tally.add(wrong)
+        }
+        XCTAssertEqual(tally.wrong, 0)
     }
 
     func testUncheckedProgramsReadAnyName() throws {

@@ -97,6 +97,11 @@ final class ParserTests: XCTestCase {
         }
     }
 
+    func testCaretLinesUpUnderWideCharacters() {
+        guard let e = parseError("d.plate == '粤A' &&") else { return }
+        XCTAssertTrue(e.description.hasSuffix(" | d.plate == '粤A' &&\n | ............\u{FF0E}.....^"), e.description)
+    }
+
     func testRejectedInput() {
         for text in ["9223372036854775808", "18446744073709551616u", "'abc", "'a\nb'", "'\\q'", "'\\ud800'", "if",
                      "a.", "(1", "[1, 2", "{1: 2", "1 2", "a ? b", "#", "Msg{a: 1}", "`a`", "'''abc''", "0x", "in"] {
