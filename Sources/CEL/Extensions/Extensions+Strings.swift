@@ -5,9 +5,9 @@ extension Extensions {
     public static let strings: [FunctionDecl] = [
         member("charAt", [("string_char_at_int", [.string, .int], .string)]) { a in
             guard case .string(let s) = a[0], case .int(let i) = a[1] else { return nil }
-            let cs = Array(s.unicodeScalars)
-            guard i >= 0, i <= cs.count else { return outOfRange(i) }
-            return .string(i == cs.count ? "" : String(cs[Int(i)]))
+            let v = s.unicodeScalars
+            guard i >= 0, let at = v.index(v.startIndex, offsetBy: Int(clamping: i), limitedBy: v.endIndex) else { return outOfRange(i) }
+            return .string(at == v.endIndex ? "" : String(v[at]))
         },
         member("indexOf", [("string_index_of_string", [.string, .string], .int),
                            ("string_index_of_string_int", [.string, .string, .int], .int)]) { a in
@@ -80,16 +80,23 @@ extension Extensions {
         member("substring", [("string_substring_int", [.string, .int], .string),
                              ("string_substring_int_int", [.string, .int, .int], .string)]) { a in
             guard case .string(let s) = a[0], case .int(let start) = a[1] else { return nil }
-            let cs = Array(s.unicodeScalars)
-            var end = Int64(cs.count)
+            // Index the string's own scalars and copy the slice once: no scalar array, no
+            // scalar-by-scalar building (this runs per record in the station's date rules).
+            var end: Int64?
             if a.count == 3 {
                 guard case .int(let e) = a[2] else { return nil }
                 end = e
             }
-            guard start >= 0, start <= cs.count else { return outOfRange(start) }
-            guard end >= 0, end <= cs.count else { return outOfRange(end) }
+            let v = s.unicodeScalars
+            guard start >= 0, let lo = v.index(v.startIndex, offsetBy: Int(clamping: start), limitedBy: v.endIndex) else {
+                return outOfRange(start)
+            }
+            guard let end else { return .string(String(v[lo...])) }
+            guard end >= 0 else { return outOfRange(end) }
+            // end < start <= count: end is in range, the range is not.
             guard start <= end else { return .error(EvalError("invalid substring range. start: \(start), end: \(end)")) }
-            return .string(string(cs[Int(start)..<Int(end)]))
+            guard let hi = v.index(lo, offsetBy: Int(clamping: end - start), limitedBy: v.endIndex) else { return outOfRange(end) }
+            return .string(String(v[lo..<hi]))
         },
         member("trim", [("string_trim", [.string], .string)]) { a in
             guard case .string(let s) = a[0] else { return nil }
