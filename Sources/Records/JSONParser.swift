@@ -31,6 +31,12 @@ public enum JSONParser {
     /// - Throws: `JSONParseError` naming line and column.
     public static func parse(_ bytes: [UInt8], maxBytes: Int = defaultMaxBytes,
                              maxDepth: Int = defaultMaxDepth) throws -> JSONValue {
+        try parse(bytes, maxBytes: maxBytes, maxDepth: maxDepth, names: nil)
+    }
+
+    /// As above; member names found in `names` share its strings instead of new ones.
+    static func parse(_ bytes: [UInt8], maxBytes: Int = defaultMaxBytes, maxDepth: Int = defaultMaxDepth,
+                      names: JSONNames?) throws -> JSONValue {
         guard bytes.count <= maxBytes else {
             throw JSONParseError(line: nil, column: nil,
                                  message: "document is \(bytes.count) bytes; the limit is \(maxBytes) bytes")
@@ -38,7 +44,7 @@ public enum JSONParser {
         // The reader works on the array's storage directly: bounds are checked by hand at every
         // read (`index < bytes.count`), and the pointer never outlives this call.
         return try bytes.withUnsafeBufferPointer { buffer in
-            var reader = Reader(bytes: buffer, maxDepth: maxDepth)
+            var reader = Reader(bytes: buffer, maxDepth: maxDepth, names: names)
             try reader.checkUTF8()
             reader.skipWhitespace()
             let value = try reader.parseValue(depth: 0)
@@ -54,7 +60,7 @@ public enum JSONParser {
 /// Whether two strings have the same UTF-8 bytes.
 func sameBytes(_ a: String, _ b: String) -> Bool {
     guard a.utf8.count == b.utf8.count else { return false }
-    return withUTF8(a) { x in withUTF8(b) { y in x.elementsEqual(y) } }
+    return withUTF8(a) { x in withUTF8(b) { y in bytesEqual(x, y) } }
 }
 
 private struct Reader {
@@ -67,9 +73,41 @@ private struct Reader {
     /// Objects with more members than this find duplicates by hashing instead of comparing.
     static let linearKeyLimit = 64
 
-    init(bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
+    let names: JSONNames?
+
+    init(bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int, names: JSONNames?) {
         self.bytes = bytes
         self.maxDepth = maxDepth
+        self.names = names
+    }
+
+    /// Eight bytes from `offset` (the caller checks that they exist).
+    @inline(__always)
+    func word(at offset: Int) -> UInt64 {
+        UInt64(littleEndian: UnsafeRawPointer(bytes.baseAddress! + offset).loadUnaligned(as: UInt64.self))
+    }
+
+    /// Where the escape-free part of a string starting at `offset` ends: the offset of the
+    /// first quote, backslash or control character (or the end of input). Eight bytes a step.
+    @inline(__always)
+    func plainRun(from offset: Int) -> Int {
+        var i = offset
+        while i + 8 <= bytes.count {
+            let w = word(at: i)
+            let quote = w ^ 0x2222_2222_2222_2222, backslash = w ^ 0x5C5C_5C5C_5C5C_5C5C
+            // A byte is flagged if it is zero in `quote` or `backslash`, or below 0x20 in `w`
+            // (the classic "has a byte less than n" test; bytes ≥ 0x80 never flag).
+            let low: UInt64 = 0x0101_0101_0101_0101, high: UInt64 = 0x8080_8080_8080_8080
+            let flags = ((quote &- low) & ~quote | (backslash &- low) & ~backslash | (w &- 0x2020_2020_2020_2020) & ~w) & high
+            if flags != 0 { break }
+            i += 8
+        }
+        while i < bytes.count {
+            let b = bytes[i]
+            if b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || b < 0x20 { return i }
+            i += 1
+        }
+        return i
     }
 
     // MARK: - Positions
@@ -114,7 +152,12 @@ private struct Reader {
         let n = bytes.count
         while i < n {
             let b0 = bytes[i]
-            if b0 < 0x80 { i += 1; continue }
+            if b0 < 0x80 {
+                i += 1
+                // Runs of ASCII, eight bytes a step.
+                while i + 8 <= n && word(at: i) & 0x8080_8080_8080_8080 == 0 { i += 8 }
+                continue
+            }
             let length: Int
             var lower: UInt8 = 0x80, upper: UInt8 = 0xBF // bounds for the second byte
             switch b0 {
@@ -182,8 +225,9 @@ private struct Reader {
         var members: [(key: String, value: JSONValue)] = []
         // Names compare by their bytes (not by Unicode equivalence, as String == would).
         var seen: [[UInt8]: Int]? // name bytes → offset of first occurrence, once the object is large
+        var bloom: (UInt64, UInt64) = (0, 0)
         let firstKey = keys.count
-        defer { keys.removeSubrange(firstKey...) }
+        defer { keys.removeLast(keys.count - firstKey) }
         skipWhitespace()
         if index < bytes.count && bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
         while true {
@@ -192,14 +236,20 @@ private struct Reader {
                 throw error("unexpected \(describeCurrent()), expected a member name in double quotes")
             }
             let keyStart = index
-            let key = try parseString()
+            let (key, fingerprint) = try parseName()
             var first: Int?
-            let fingerprint = Reader.fingerprint(key)
+            // 128 bits, one set per name (the fingerprint's top 7 bits): a clear bit means no
+            // earlier name can be the same, which spares most searches.
+            let bit = fingerprint >> 57
+            let isNew = bit < 64 ? bloom.0 & (1 << bit) == 0 : bloom.1 & (1 << (bit - 64)) == 0
+            if bit < 64 { bloom.0 |= 1 << bit } else { bloom.1 |= 1 << (bit - 64) }
             if members.count < Reader.linearKeyLimit {
-                for i in 0..<members.count where keys[firstKey + i].fingerprint == fingerprint {
-                    if sameBytes(members[i].key, key) { first = keys[firstKey + i].offset; break }
+                if !isNew {
+                    for i in 0..<members.count where keys[firstKey + i].fingerprint == fingerprint {
+                        if sameBytes(members[i].key, key) { first = keys[firstKey + i].offset; break }
+                    }
                 }
-            } else {
+            } else { // every name goes into the table, new or not
                 if seen == nil {
                     var table: [[UInt8]: Int] = [:]
                     for (i, member) in members.enumerated() { table[Array(member.key.utf8)] = keys[firstKey + i].offset }
@@ -231,14 +281,42 @@ private struct Reader {
         }
     }
 
-    /// FNV-1a of the name's bytes: equal names have equal fingerprints, so comparing
-    /// fingerprints first skips almost every byte comparison.
-    static func fingerprint(_ key: String) -> UInt64 {
-        withUTF8(key) { u in
-            var h: UInt64 = 0xcbf29ce484222325
-            for b in u { h = (h ^ UInt64(b)) &* 0x100000001b3 }
-            return h
+    /// A 64-bit hash of the name's bytes, eight bytes a step (multipliers from SplitMix64):
+    /// equal names have equal fingerprints, so comparing fingerprints first skips almost
+    /// every byte comparison. Not for security: a collision costs one memcmp.
+    static func fingerprint(_ u: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(u.count)
+        var i = 0
+        if let base = u.baseAddress {
+            while i + 8 <= u.count {
+                h = (h ^ UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
+                h ^= h >> 31
+                i += 8
+            }
         }
+        var tail: UInt64 = 0, shift: UInt64 = 0
+        while i < u.count {
+            tail |= UInt64(u[i]) << shift
+            shift += 8
+            i += 1
+        }
+        h = (h ^ tail) &* 0x94D0_49BB_1331_11EB
+        return h ^ (h >> 29)
+    }
+
+    /// A member name and its fingerprint. A name without escapes that `names` knows is
+    /// that string, not a new one: no allocation, and the schema compares it by identity.
+    mutating func parseName() throws -> (String, UInt64) {
+        let end = plainRun(from: index + 1)
+        if end < bytes.count && bytes[end] == UInt8(ascii: "\"") {
+            let raw = UnsafeBufferPointer(rebasing: bytes[(index + 1)..<end])
+            let fingerprint = Reader.fingerprint(raw)
+            index = end + 1
+            if let known = names?.name(raw, fingerprint: fingerprint) { return (known, fingerprint) }
+            return (String(decoding: raw, as: UTF8.self), fingerprint)
+        }
+        let name = try parseString()
+        return (name, withUTF8(name, Reader.fingerprint))
     }
 
     mutating func parseArray(depth: Int) throws -> JSONValue {
@@ -262,15 +340,10 @@ private struct Reader {
         let start = index
         index += 1 // opening quote
         // Most strings have no escape: find the closing quote and take the bytes as they are.
-        var end = index
-        while end < bytes.count {
-            let b = bytes[end]
-            if b == UInt8(ascii: "\"") {
-                index = end + 1
-                return String(decoding: UnsafeBufferPointer(rebasing: bytes[(start + 1)..<end]), as: UTF8.self)
-            }
-            if b == UInt8(ascii: "\\") || b < 0x20 { break }
-            end += 1
+        let end = plainRun(from: index)
+        if end < bytes.count && bytes[end] == UInt8(ascii: "\"") {
+            index = end + 1
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[(start + 1)..<end]), as: UTF8.self)
         }
         // An escape, a control character or no closing quote: the careful path reports them.
         var out: [UInt8] = []
@@ -409,5 +482,36 @@ private struct Reader {
         }
         if negative { return value }
         return value == Int.min ? nil : -value
+    }
+}
+
+/// A fixed set of member names (the schema's), found by fingerprint and bytes, so the parser
+/// can hand out the same strings instead of building new ones.
+final class JSONNames: Sendable {
+    private let slots: [(fingerprint: UInt64, name: String)?]
+    private let mask: Int
+
+    init(_ names: Set<String>) {
+        var size = 16
+        while size < names.count * 4 { size *= 2 } // a quarter full: probes stay short
+        var slots = [(fingerprint: UInt64, name: String)?](repeating: nil, count: size)
+        for name in names {
+            let fingerprint = withUTF8(name, Reader.fingerprint)
+            var i = Int(truncatingIfNeeded: fingerprint) & (size - 1)
+            while slots[i] != nil { i = (i + 1) & (size - 1) }
+            slots[i] = (fingerprint, name)
+        }
+        self.slots = slots
+        self.mask = size - 1
+    }
+
+    /// The known name with these bytes, if any.
+    func name(_ raw: UnsafeBufferPointer<UInt8>, fingerprint: UInt64) -> String? {
+        var i = Int(truncatingIfNeeded: fingerprint) & mask
+        while let slot = slots[i] {
+            if slot.fingerprint == fingerprint && withUTF8(slot.name, { bytesEqual($0, raw) }) { return slot.name }
+            i = (i + 1) & mask
+        }
+        return nil
     }
 }

@@ -89,6 +89,14 @@ enum PatternMatcher {
     }
 }
 
+/// Whether two byte buffers hold the same bytes.
+@inline(__always)
+func bytesEqual(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard a.count == b.count else { return false }
+    guard let x = a.baseAddress, let y = b.baseAddress else { return true } // both empty
+    return memcmp(x, y, a.count) == 0
+}
+
 /// Runs `body` on the UTF-8 bytes of `text` without copying when the string is native.
 @inline(__always)
 func withUTF8<R>(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {

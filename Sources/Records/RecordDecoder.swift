@@ -23,7 +23,7 @@ public enum RecordDecoder {
         }
         let document: JSONValue
         do {
-            document = try JSONParser.parse(bytes)
+            document = try JSONParser.parse(bytes, names: RecordSchema.memberNames)
         } catch let e as JSONParseError {
             return .failure(RecordError(fileName: fileName, stage: .notJSON,
                                         problems: [RecordProblem(line: e.line, column: e.column, message: e.message)]))
@@ -90,29 +90,52 @@ struct Validation {
 
     /// The known members of `value`, validated and normalised.
     mutating func object(_ value: JSONValue, _ schema: ObjectSchema, path: String, kindName: String?) -> JSONValue {
+        switch objectChecked(value, schema, path: path, kindName: kindName) {
+        case .asWritten: return value
+        case .normalised(let body): return body
+        case .refused: return .null
+        }
+    }
+
+    /// What checking a value found. `asWritten` lets the rules' view share the document's
+    /// storage, so a record that needs no change costs no second tree.
+    enum Checked {
+        case asWritten
+        case normalised(JSONValue)
+        /// Reported; the value is left out of the rules' view.
+        case refused
+    }
+
+    mutating func objectChecked(_ value: JSONValue, _ schema: ObjectSchema, path: String, kindName: String?) -> Checked {
         guard case .object(let members) = value else {
             report(path, "expected an object, got \(Validation.describe(value))")
-            return .null
+            return .refused
         }
-        var out: [(key: String, value: JSONValue)] = []
-        out.reserveCapacity(members.count)
+        // Built only once a member is left out or normalised; until then the members stand.
+        var out: [(key: String, value: JSONValue)]?
         // Which fields are present, one bit each: every schema object has at most 64 fields
         // (RecordSchemaTests), and any beyond that are found by searching the members.
         var present: UInt64 = 0
         var expected = 0
-        for member in members {
-            guard let index = schema.fieldIndex(named: member.key, expected: expected) else {
+        // Members are read in place (members[i]) rather than copied out one by one.
+        for i in members.indices {
+            guard let index = schema.fieldIndex(named: members[i].key, expected: expected) else {
                 // Unknown: kept in the document, hidden from rules. Paths drop the kind prefix.
-                let childPath = path + "." + member.key
+                let childPath = path + "." + members[i].key
                 unknownPaths.append(String(childPath.drop(while: { $0 != "." }).dropFirst()))
+                if out == nil { out = Array(members[..<i]) }
                 continue
             }
             expected = index + 1
             if index < 64 { present |= 1 << UInt64(index) }
-            let field = schema.fields[index]
-            // The path is text only when a problem is reported or a nested value entered.
-            if let normalised = check(member.value, field.type, path: path + "." + member.key, field: field) {
-                out.append((member.key, normalised))
+            switch check(members[i].value, schema.fields[index].type, parent: path, name: members[i].key) {
+            case .asWritten:
+                out?.append(members[i])
+            case .normalised(let normalised):
+                if out == nil { out = Array(members[..<i]) }
+                out?.append((members[i].key, normalised))
+            case .refused:
+                if out == nil { out = Array(members[..<i]) }
             }
         }
         for index in schema.requiredIndices {
@@ -124,33 +147,38 @@ struct Validation {
             let whose = kindName.map { everyKind ? "" : " (required in \($0) records)" } ?? ""
             report(path + "." + field.name, "required field is missing" + whose)
         }
-        return .object(out)
+        return out.map { .normalised(.object($0)) } ?? .asWritten
     }
 
-    /// The normalised value, or nil after reporting why `value` does not fit `type`.
-    mutating func check(_ value: JSONValue, _ type: FieldType, path: @autoclosure () -> String,
-                        field: FieldSchema) -> JSONValue? {
-        func fail(_ expected: String, _ got: String? = nil) -> JSONValue? {
+    /// Whether `value` fits `type` (and its normalised form); reports why not.
+    /// The value sits at `parent.name`, or at `parent[position]` in a list (position ≥ 0); the
+    /// path is put together only when a problem is reported or a nested value entered (passing
+    /// the parts costs nothing, a string or closure per value would).
+    mutating func check(_ value: JSONValue, _ type: FieldType, parent: String, name: String,
+                        position: Int = -1) -> Checked {
+        func path() -> String { position >= 0 ? "\(parent)[\(position)]" : parent + "." + name }
+        func fail(_ expected: String, _ got: String? = nil) -> Checked {
             report(path(), "expected \(expected), got \(got ?? Validation.describe(value))")
-            return nil
+            return .refused
         }
         switch type {
         case let .integer(min, max):
-            let words = Validation.describeInteger(min: min, max: max)
+            // The wording is built only for a refusal.
+            func words() -> String { Validation.describeInteger(min: min, max: max) }
             if case .number(let d) = value, d == d.rounded(), abs(d) < 1e15 {
                 // 50.0 and 5e1 are integers to JSON Schema; the contract wants counts written as integers.
-                return fail(words, JSONValue.numberText(d) + " (write integers without a fraction or exponent)")
+                return fail(words(), JSONValue.numberText(d) + " (write integers without a fraction or exponent)")
             }
-            guard case .integer(let i) = value else { return fail(words) }
-            if let min, i < min { return fail(words) }
-            if let max, i > max { return fail(words) }
-            return value
+            guard case .integer(let i) = value else { return fail(words()) }
+            if let min, i < min { return fail(words()) }
+            if let max, i > max { return fail(words()) }
+            return .asWritten
         case let .number(min, max):
-            let words = Validation.describeNumber(min: min, max: max)
-            guard let d = value.doubleValue else { return fail(words) }
-            if let min, d < min { return fail(words) }
-            if let max, d > max { return fail(words) }
-            return value
+            func words() -> String { Validation.describeNumber(min: min, max: max) }
+            guard let d = value.doubleValue else { return fail(words()) }
+            if let min, d < min { return fail(words()) }
+            if let max, d > max { return fail(words()) }
+            return .asWritten
         case .string(let pattern):
             guard case .string(let s) = value else { return fail(Validation.describeText(pattern)) }
             if let pattern {
@@ -160,53 +188,60 @@ struct Validation {
                     return fail(Validation.describeText(nil))
                 }
             }
-            return value
+            return .asWritten
         case .plate:
             guard case .string(let s) = value, let plate = PlateNumber.normalise(s) else {
                 return fail("a plate number such as 粤A12345, 粤AD12345 or 粤A12345D")
             }
-            return .string(plate)
+            return sameBytes(plate, s) ? .asWritten : .normalised(.string(plate))
         case .nationalID:
             guard case .string(let s) = value else { return fail("an 18-character national ID number") }
             if let why = NationalIDNumber.problem(in: s) {
                 // Masked: reasons reach the journal, ID numbers must not.
                 report(path(), "not a valid national ID number (GB 11643): \(why), got \"\(NationalIDNumber.masked(s))\"")
-                return nil
+                return .refused
             }
-            return value
+            return .asWritten
         case .boolean:
             guard case .bool = value else { return fail("true or false") }
-            return value
+            return .asWritten
         case .timestamp:
             guard case .string(let s) = value, RFC3339Timestamp.parse(s) != nil else {
                 return fail("an RFC 3339 timestamp with offset such as 2026-10-01T06:42:10+08:00")
             }
-            return value
+            return .asWritten
         case .date:
             guard case .string(let s) = value, CalendarDate.parse(s) != nil else {
                 return fail("a real date written YYYY-MM-DD")
             }
-            return value
+            return .asWritten
         case .enumeration(let allowed):
             guard case .string(let s) = value, allowed.contains(s) else {
                 return fail("one of " + allowed.joined(separator: ", "))
             }
-            return value
+            return .asWritten
         case .object(let schema):
             guard case .object = value else { return fail("an object") }
-            return object(value, schema, path: path(), kindName: nil)
+            return objectChecked(value, schema, path: path(), kindName: nil)
         case .list(let inner):
             guard case .array(let items) = value else { return fail("a list") }
-            var out: [JSONValue] = []
-            out.reserveCapacity(items.count)
+            var out: [JSONValue]? // as for objects: built only once an item changes
             let listPath = path()
             for (i, item) in items.enumerated() {
-                if let v = check(item, inner, path: "\(listPath)[\(i)]", field: field) { out.append(v) }
+                switch check(item, inner, parent: listPath, name: "", position: i) {
+                case .asWritten:
+                    out?.append(item)
+                case .normalised(let v):
+                    if out == nil { out = Array(items[..<i]) }
+                    out?.append(v)
+                case .refused:
+                    if out == nil { out = Array(items[..<i]) }
+                }
             }
-            return .array(out)
+            return out.map { .normalised(.array($0)) } ?? .asWritten
         case .nullable(let inner):
-            if case .null = value { return .null }
-            return check(value, inner, path: path(), field: field)
+            if case .null = value { return .asWritten }
+            return check(value, inner, parent: parent, name: name, position: position)
         }
     }
 

@@ -29,6 +29,8 @@ final class JSONParserTests: XCTestCase {
              "line 2, column 2: duplicate key \"a\" (first at line 1, column 2)"),
             ("duplicate key written with an escape", bytes("{\"ab\": 1, \"a\\u0062\": 2}"),
              "line 1, column 11: duplicate key \"ab\" (first at line 1, column 2)"),
+            ("duplicate key among 50", bytes("{" + (0..<50).map { "\"k\($0)\": \($0)" }.joined(separator: ", ") + ", \"k0\": 0}"),
+             "line 1, column 532: duplicate key \"k0\" (first at line 1, column 2)"),
             // Past 64 members the parser hashes names instead of comparing them; same answer.
             ("duplicate key in a large object",
              bytes("{" + (0..<70).map { "\"k\($0)\": \($0)" }.joined(separator: ", ") + ", \"k3\": 0}"),

@@ -52,6 +52,18 @@ final class RecordDecoderTests: XCTestCase {
         XCTAssertEqual(given.sha256, "given")
     }
 
+    /// Names the schema knows are shared strings when written plainly; written with an escape
+    /// they are new strings, and must mean the same field.
+    func testFieldNamesWrittenWithEscapesAreTheSameFields() throws {
+        let plain = try RecordDecoder.decode(bytes(departure), fileName: "d.json").get()
+        let escaped = try RecordDecoder.decode(bytes(replacing("\"adults\"", #""\u0061dults""#)), fileName: "d.json").get()
+        XCTAssertEqual(escaped.body["adults"], .integer(50))
+        XCTAssertEqual(escaped.body, plain.body)
+        XCTAssertEqual(escaped.unknownFieldPaths, [])
+        XCTAssertEqual(problems(replacing("\"adults\": 50", #""\u0061dults": -1"#)),
+                       ["departure.adults: expected a non-negative integer, got -1"])
+    }
+
     func testUnknownNestedFieldsAreKeptButHidden() throws {
         let text = """
             {"schema_version": 1, "record_id": "k1", "record_kind": "luggage", "station_code": "S", "kiosk_id": "k",
