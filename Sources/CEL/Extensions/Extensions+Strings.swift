@@ -51,11 +51,11 @@ extension Extensions {
         },
         member("lowerAscii", [("string_lower_ascii", [.string], .string)]) { a in
             guard case .string(let s) = a[0] else { return nil }
-            return .string(mapScalars(s) { $0.value >= 65 && $0.value <= 90 ? Unicode.Scalar($0.value + 32)! : $0 })
+            return .string(flipASCIICase(s, from: UInt8(ascii: "A"), through: UInt8(ascii: "Z")))
         },
         member("upperAscii", [("string_upper_ascii", [.string], .string)]) { a in
             guard case .string(let s) = a[0] else { return nil }
-            return .string(mapScalars(s) { $0.value >= 97 && $0.value <= 122 ? Unicode.Scalar($0.value - 32)! : $0 })
+            return .string(flipASCIICase(s, from: UInt8(ascii: "a"), through: UInt8(ascii: "z")))
         },
         member("replace", [("string_replace_string_string", [.string, .string, .string], .string),
                            ("string_replace_string_string_int", [.string, .string, .string, .int], .string)]) { a in
@@ -165,8 +165,12 @@ extension Extensions {
         return String(v)
     }
 
-    private static func mapScalars(_ s: String, _ f: (Unicode.Scalar) -> Unicode.Scalar) -> String {
-        string(s.unicodeScalars.map(f))
+    /// `s` with the ASCII letters in `from...through` switched to the other case, byte by byte
+    /// on UTF-8: bytes of a multi-byte code point are all >= 0x80, so no other code point
+    /// changes. A string with nothing to change is returned as is (no copy).
+    private static func flipASCIICase(_ s: String, from: UInt8, through: UInt8) -> String {
+        guard s.utf8.contains(where: { $0 >= from && $0 <= through }) else { return s }
+        return String(decoding: s.utf8.map { $0 >= from && $0 <= through ? $0 ^ 0x20 : $0 }, as: UTF8.self)
     }
 
     /// Go's strings.Replace over code points: at most `limit` replacements (all if negative);
