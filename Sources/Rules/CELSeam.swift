@@ -69,8 +69,9 @@ final class ScratchPool<Scratch> {
 
     func withScratch<R>(_ body: (Scratch) -> R) -> R {
         lock.lock()
-        let scratch = idle.popLast() ?? make()
+        let lent = idle.popLast()
         lock.unlock()
+        let scratch = lent ?? make()   // outside the lock: other threads need not wait for it
         defer {
             lock.lock()
             idle.append(scratch)
