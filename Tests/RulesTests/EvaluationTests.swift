@@ -37,6 +37,28 @@ final class EvaluationTests: XCTestCase {
         XCTAssertEqual(alerts.map(\.message), ["Trip G1203-20261001 bus 粤A12345 is over capacity: 50 seated, 49 approved."])
     }
 
+    /// Condition activations are reused per thread: records evaluated in turn, on several
+    /// threads at once, must each be judged on their own values only.
+    func testReusedActivationsJudgeEachRecordAlone() throws {
+        let over = try record(Fixtures.departure, ["adults": .integer(49)])
+        let clean = try record(Fixtures.departure)
+        let missing = try record(Fixtures.departure, ["adults": nil])
+        let expected: [[String]] = [["T-001/HOLD"], [], ["T-001/REVIEW"]]
+        let g = generation!
+        let outcomes = UnsafeMutableBufferPointer<Bool>.allocate(capacity: 4)
+        defer { outcomes.deallocate() }
+        DispatchQueue.concurrentPerform(iterations: 4) { t in
+            var same = true
+            for i in 0..<300 {
+                let r = [over, clean, missing][(i + t) % 3]
+                let got = g.evaluate(r).map { "\($0.rule)/\($0.action.rawValue)" }
+                same = same && got == expected[(i + t) % 3]
+            }
+            outcomes[t] = same
+        }
+        XCTAssertEqual(Array(outcomes), [true, true, true, true])
+    }
+
     func testMissingFieldGivesReviewNamingIt() throws {
         let alerts = generation.evaluate(try record(Fixtures.departure, ["adults": nil]))
         XCTAssertEqual(alerts.map(\.rule), ["T-001"])
