@@ -130,7 +130,7 @@ final class CheckRun {
     func check(_ e: Expr) -> CELType {
         let t: CELType
         switch e.kind {
-        case .literal(let c): t = Self.type(of: c)
+        case .literal(let c): t = c.value.runtimeType   // a literal's type is its value's
         case .ident(let name): t = checkIdent(e.id, name)
         case .select(let operand, let field, let testOnly): t = checkSelect(e, operand, field, testOnly)
         case .call(let target, let function, let args): t = checkCall(e, target, function, args)
@@ -146,18 +146,6 @@ final class CheckRun {
         guard id >= 0 else { return }
         if id >= types.count { types += Array(repeating: nil, count: id - types.count + 1) }
         types[id] = t
-    }
-
-    static func type(of c: Constant) -> CELType {
-        switch c {
-        case .null: return .null
-        case .bool: return .bool
-        case .int: return .int
-        case .uint: return .uint
-        case .double: return .double
-        case .string: return .string
-        case .bytes: return .bytes
-        }
     }
 
     func checkIdent(_ id: Int, _ name: String) -> CELType {
