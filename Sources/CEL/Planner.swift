@@ -94,7 +94,7 @@ struct Planner {
     /// The namespace `t` names when `t.function(...)` is really the global `ns.function`
     /// (unchecked programs; checked ones have the checker's reference).
     private func namespace(_ t: Expr, _ function: String) -> String? {
-        guard let q = qualifiedName(t), !q.root.hasPrefix("."), local(q.root) == nil, globalSlots[q.name] == nil else { return nil }
+        guard let q = qualifiedName(t), q.root.hasPrefix(".") || local(q.root) == nil, globalSlots[q.name] == nil else { return nil }
         let full = q.name + "." + function
         if hostFunctions[full] != nil || full.hasPrefix("optional.") { return q.name }
         return nil

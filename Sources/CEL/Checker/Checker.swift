@@ -149,6 +149,12 @@ final class CheckRun {
     }
 
     func checkIdent(_ id: Int, _ name: String) -> CELType {
+        // langdef: a leading dot resolves in the root scope, skipping comprehension variables.
+        if name.hasPrefix(".") {
+            if let t = resolveGlobal(id, String(name.dropFirst())) { return t }
+            issues.undeclaredReference(id, name)
+            return .error
+        }
         if let local = lookupLocal(name) { return local }
         if let t = resolveGlobal(id, name) { return t }
         issues.undeclaredReference(id, name)
@@ -174,10 +180,13 @@ final class CheckRun {
     }
 
     /// `a.b.c` as one dotted name, when `e` is a chain of plain selections over an identifier
-    /// that is not a comprehension variable (a local always wins over a qualified global).
+    /// that is not a comprehension variable (a local always wins over a qualified global,
+    /// except under a leading dot, which names the root scope).
     func qualifiedName(_ e: Expr) -> String? {
         switch e.kind {
-        case .ident(let name): return lookupLocal(name) == nil ? name : nil
+        case .ident(let name):
+            if name.hasPrefix(".") { return String(name.dropFirst()) }
+            return lookupLocal(name) == nil ? name : nil
         case .select(let operand, let field, let testOnly):
             guard !testOnly, let prefix = qualifiedName(operand) else { return nil }
             return prefix + "." + field
