@@ -1,3 +1,5 @@
+// CheckerTests: the checker's types, issue wording and positions, and the conformance sweep.
+
 import Foundation
 import XCTest
 @testable import CEL

@@ -1,3 +1,5 @@
+// EngineTests: the facade and the evaluator on station-shaped records.
+
 import Foundation
 import XCTest
 @testable import CEL

@@ -1,3 +1,5 @@
+// RetentionTests: a reload (compile, plan, evaluate) retains nothing and grows no memory.
+
 import Foundation
 import XCTest
 @testable import CEL

@@ -1,3 +1,5 @@
+// TaggedValueTests: the tagged JSON codec: round trips, malformed-input paths, comparison, calendar days.
+
 import Foundation
 import XCTest
 @testable import CEL

@@ -1,3 +1,5 @@
+// TimeTests: timestamp and duration text, formatting, ranges and calendar fields.
+
 import XCTest
 @testable import CEL
 
