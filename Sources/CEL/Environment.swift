@@ -1,29 +1,43 @@
-// CEL: the Common Expression Language for StationGuard's rule conditions.
+// Environment: the CEL module's facade: declare, compile, plan, evaluate.
 //
+// NAME
+//   CEL - the Common Expression Language engine for StationGuard's rule conditions.
 // DESCRIPTION
-//   cel-go's four calls: Environment(declarations:) → compile(Source) (parse + check) →
-//   program(expr, options:) (planned once) → evaluate(bindings or Activation), many times.
-//   Parser.swift and Lexer.swift read the text, Checker/ types it, Planner.swift turns the
-//   AST into Interpreter.swift's nodes; StandardLibrary.swift, Time.swift, Optionals.swift
-//   implement the functions; ValueSemantics.swift holds equality and ordering.
+//   cel-go's four calls, one per phase; hosts use nothing else:
+//     Environment(declarations: Declarations(variables:objectTypes:functions:))
+//       the names a rule may use; Extensions.all adds the strings/math/encoder libraries.
+//     compile(_ source: Source) throws -> CheckedExpression
+//       parse (Lexer.swift, Parser.swift) and type-check (Checker/) against the declarations.
+//     program(_ expr: CheckedExpression, options: ProgramOptions) throws -> Program
+//       plan once (Planner.swift) into Interpreter.swift's nodes; immutable, shared by threads.
+//     Program.evaluate(_ activation: Activation) -> Value   (or evaluate([String: Value]))
+//       many times; makeActivation() once per thread, bind() per record.
+//   StandardLibrary.swift, Time.swift, Optionals.swift and Regex/ implement the functions;
+//   ValueSemantics.swift holds equality and ordering; TaggedValue.swift is the JSON test codec.
 // TRUST
-//   Expression text comes from rule files (administrators), values from kiosk records
-//   (hostile). No input traps: arithmetic overflow, bad indexes, absent fields, bad
-//   conversions are error values. Source length and nesting are capped at parse time, and
-//   every comprehension iteration and every large value built spends from a per-evaluation
-//   cost limit. Programs are immutable and shared across threads; an Activation is not.
+//   Expression text comes from rule files written by administrators; bindings come from
+//   kiosk records and are hostile. No input traps: arithmetic overflow, bad indexes, absent
+//   fields and bad conversions are error values; regexes match in linear time; every loop
+//   and every large value built spends from a per-evaluation cost limit, so no record can
+//   make a rule run long or fill memory. Programs retain nothing per compile (a daemon
+//   recompiles at every rule reload; RetentionTests). An Activation is for one thread.
 // DIAGNOSTICS
 //   CompileError: one CompileIssue per problem, rendered `ERROR: file:line:col: message`
-//   with the source line and a caret, positions relative to the enclosing file (Source's
-//   baseLine/baseColumn). Evaluation errors are `.error(EvalError)` values carrying the id
-//   of the failing node; Program.location(of:) turns it into a line and column.
+//   with the source line and a caret, positions in the enclosing YAML file (Source's
+//   baseLine/baseColumn); the checker stops recording after 100 issues. Evaluation errors
+//   are `.error(EvalError)` values carrying the failing node's id; Program.location(of:)
+//   turns it into a line and column. Nothing is printed or logged here.
 // LIMITS
-//   Defaults: 100,000 scalars of source, nesting 200 (under 256 KiB of stack in release
-//   builds, about 2 MiB in debug), cost 100,000 per evaluation. No protobuf messages, no
-//   `container` namespaces; host objects are ObjectValue. Two-variable macros, cel.bind
-//   and optionals are built in; string/math/encoder libraries are in Extensions/.
+//   Cost: 100,000 units per evaluation (ProgramOptions.costLimit): one per comprehension
+//   iteration, one per KiB of string or bytes or 1,024 list elements a call builds.
+//   Depth: nesting 200 (ParserOptions.maxDepth; fits 256 KiB of stack in release builds,
+//   about 2 MiB in debug). Source: 100,000 Unicode scalars (ParserOptions.maxSourceLength).
+//   Regex (CELRegex): repeat counts <= 1,000, programs <= 10,000 instructions, group nesting
+//   <= 200; RE2 syntax without backreferences or lookaround. No protobuf messages, no
+//   `container` namespaces; host objects are ObjectValue.
 // SEE ALSO
-//   https://github.com/google/cel-spec/blob/master/doc/langdef.md; ConformanceTests.swift.
+//   https://github.com/google/cel-spec/blob/master/doc/langdef.md; cel-go's cel/env.go;
+//   Checker/Checker.swift, Regex/CELRegex.swift; ConformanceTests.swift.
 
 /// What a program may spend per evaluation.
 public struct ProgramOptions {

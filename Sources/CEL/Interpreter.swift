@@ -129,40 +129,31 @@ final class HasNode: Node {
 
 // MARK: - Logic
 
-final class AndNode: Node {
+/// `&&` and `||`, commutative over errors as the spec asks: the operand equal to `decisive`
+/// (false for `&&`, true for `||`) decides the result even when the other is an error.
+final class LogicNode: Node {
     let lhs: Node, rhs: Node
-    init(id: Int, _ l: Node, _ r: Node) { lhs = l; rhs = r; super.init(id: id) }
+    let decisive: Bool
+    let function: String
+    init(id: Int, _ function: String, _ l: Node, _ r: Node) {
+        lhs = l; rhs = r
+        self.function = function
+        decisive = function == Operator.logicalOr
+        super.init(id: id)
+    }
     override func eval(_ f: Frame) -> Value {
         let a = lhs.eval(f)
-        if case .bool(false) = a { return a }
+        if case .bool(let x) = a, x == decisive { return a }
         let b = rhs.eval(f)
-        if case .bool(false) = b { return b }
-        if case .bool(true) = a {
+        if case .bool(let y) = b, y == decisive { return b }
+        if case .bool = a {
             if case .bool = b { return b }
-            return b.isError ? b : tagged(.noOverload(Operator.logicalAnd, a, b), id)
+            return b.isError ? b : tagged(.noOverload(function, a, b), id)
         }
         // `a` is an error or not a bool, and `b` did not decide the result.
         if a.isError { return a }
         if b.isError { return b }
-        return tagged(.noOverload(Operator.logicalAnd, a, b), id)
-    }
-}
-
-final class OrNode: Node {
-    let lhs: Node, rhs: Node
-    init(id: Int, _ l: Node, _ r: Node) { lhs = l; rhs = r; super.init(id: id) }
-    override func eval(_ f: Frame) -> Value {
-        let a = lhs.eval(f)
-        if case .bool(true) = a { return a }
-        let b = rhs.eval(f)
-        if case .bool(true) = b { return b }
-        if case .bool(false) = a {
-            if case .bool = b { return b }
-            return b.isError ? b : tagged(.noOverload(Operator.logicalOr, a, b), id)
-        }
-        if a.isError { return a }
-        if b.isError { return b }
-        return tagged(.noOverload(Operator.logicalOr, a, b), id)
+        return tagged(.noOverload(function, a, b), id)
     }
 }
 
@@ -281,18 +272,26 @@ final class BinaryCallNode: Node {
     }
 }
 
+/// Evaluates a strict call's arguments left to right into `vs`; the first error is returned
+/// (it becomes the call's result) and the rest are not evaluated.
+@inline(__always)
+func evalArguments(_ args: [Node], _ f: Frame, into vs: inout [Value]) -> Value? {
+    vs.reserveCapacity(args.count)
+    for a in args {
+        let v = a.eval(f)
+        if case .error = v { return v }
+        vs.append(v)
+    }
+    return nil
+}
+
 final class NaryCallNode: Node {
     let args: [Node]
     let fn: ([Value]) -> Value
     init(id: Int, _ args: [Node], _ fn: @escaping ([Value]) -> Value) { self.args = args; self.fn = fn; super.init(id: id) }
     override func eval(_ f: Frame) -> Value {
         var vs: [Value] = []
-        vs.reserveCapacity(args.count)
-        for a in args {
-            let v = a.eval(f)
-            if case .error = v { return v }
-            vs.append(v)
-        }
+        if let e = evalArguments(args, f, into: &vs) { return e }
         return charged(tagged(fn(vs), id), f, id)
     }
 }
@@ -308,12 +307,7 @@ final class OverloadedCallNode: Node {
     }
     override func eval(_ f: Frame) -> Value {
         var vs: [Value] = []
-        vs.reserveCapacity(args.count)
-        for a in args {
-            let v = a.eval(f)
-            if case .error = v { return v }
-            vs.append(v)
-        }
+        if let e = evalArguments(args, f, into: &vs) { return e }
         for o in overloads where o.parameters.count == vs.count {
             var ok = true
             for (t, v) in zip(o.parameters, vs) where !t.admits(v) { ok = false; break }

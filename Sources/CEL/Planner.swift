@@ -94,7 +94,7 @@ struct Planner {
     /// The namespace `t` names when `t.function(...)` is really the global `ns.function`
     /// (unchecked programs; checked ones have the checker's reference).
     private func namespace(_ t: Expr, _ function: String) -> String? {
-        guard let q = qualifiedName(t), !q.root.hasPrefix("."), local(q.root) == nil, globalSlots[q.name] == nil else { return nil }
+        guard let q = qualifiedName(t), q.root.hasPrefix(".") || local(q.root) == nil, globalSlots[q.name] == nil else { return nil }
         let full = q.name + "." + function
         if hostFunctions[full] != nil || full.hasPrefix("optional.") { return q.name }
         return nil
@@ -260,8 +260,7 @@ struct Planner {
     @inline(never)
     private mutating func planOperator(_ function: String, _ args: [Expr], id: Int) throws -> Node? {
         switch (function, args.count) {
-        case (Operator.logicalAnd, 2): return AndNode(id: id, try plan(args[0]), try plan(args[1]))
-        case (Operator.logicalOr, 2): return OrNode(id: id, try plan(args[0]), try plan(args[1]))
+        case (Operator.logicalAnd, 2), (Operator.logicalOr, 2): return LogicNode(id: id, function, try plan(args[0]), try plan(args[1]))
         case (Operator.logicalNot, 1): return NotNode(id: id, try plan(args[0]))
         case (Operator.notStrictlyFalse, 1): return NotStrictlyFalseNode(id: id, try plan(args[0]))
         case (Operator.conditional, 3):

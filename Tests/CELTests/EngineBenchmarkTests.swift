@@ -1,3 +1,5 @@
+// EngineBenchmarkTests: opt-in per-evaluation timings beside the peer harness's.
+
 import Dispatch
 import Foundation
 import XCTest

@@ -1,3 +1,5 @@
+// EngineTests: the facade and the evaluator on station-shaped records.
+
 import Foundation
 import XCTest
 @testable import CEL
@@ -254,6 +256,24 @@ final class EngineTests: XCTestCase {
         let q = try env.program(try env.parse(Source("a.b + 1")))
         let m = Value.map(try MapValue(pairs: [(.string("b"), .int(41))]))
         XCTAssertTrue(TaggedValue.matches(q.evaluate(["a": m]), expected: .int(42)))
+    }
+
+    func testLeadingDotReadsTheRootScopeVariable() throws {
+        // The comprehension variable `x` shadows the global x; `.x` reads the global, both
+        // checked (through the checker's references) and unchecked (through the planner).
+        let env = Environment(declarations: Declarations(variables: ["x": .int]))
+        let text = "[1, 2].map(x, x * 100 + .x)"
+        let want = Value.list([.int(107), .int(207)])
+        let checked = try env.program(try env.compile(Source(text)))
+        XCTAssertTrue(TaggedValue.matches(checked.evaluate(["x": .int(7)]), expected: want), "\(checked.evaluate(["x": .int(7)]))")
+        let unchecked = try env.program(try env.parse(Source(text)))
+        XCTAssertTrue(TaggedValue.matches(unchecked.evaluate(["x": .int(7)]), expected: want), "\(unchecked.evaluate(["x": .int(7)]))")
+        // A namespaced function under a leading dot is still the namespaced function.
+        let math = Environment(declarations: Declarations(functions: Extensions.math))
+        let namespaced = "[1].all(math, .math.greatest(math, 5) == 5)"
+        for p in [try math.program(try math.compile(Source(namespaced))), try math.program(try math.parse(Source(namespaced)))] {
+            XCTAssertTrue(TaggedValue.matches(p.evaluate([:]), expected: .bool(true)), "\(p.evaluate([:]))")
+        }
     }
 
     func testMapKeysAndHeterogeneousEquality() throws {

@@ -1,3 +1,5 @@
+// ParserTests: lexer and parser: literals, macros, error positions, depth and length limits.
+
 import XCTest
 @testable import CEL
 

@@ -1,3 +1,5 @@
+// RegexTests: CELRegex against RE2's syntax, semantics, errors and linear-time promise.
+
 import XCTest
 @testable import CEL
 

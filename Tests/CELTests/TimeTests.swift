@@ -1,3 +1,5 @@
+// TimeTests: timestamp and duration text, formatting, ranges and calendar fields.
+
 import XCTest
 @testable import CEL
 
@@ -47,6 +49,31 @@ final class TimeTests: XCTestCase {
         for bad in ["", "1", "h", "1x", "--1s", "1.s5", "315576000001s", "99999999999999999999999999h"] {
             XCTAssertTrue(CELTime.parseDuration(bad).isError, bad)
         }
+    }
+
+    /// One parser serves CEL's conversions (Go text) and the tagged encoding (protobuf JSON):
+    /// the forms differ only where the two grammars do.
+    func testProtoJSONFormIsTheStricterGrammar() {
+        func parsesAsTimestamp(_ text: String, _ form: CELTime.TextForm) -> Bool {
+            if case .timestamp = CELTime.parseTimestamp(text, form: form) { return true }
+            return false
+        }
+        XCTAssertTrue(parsesAsTimestamp("2009-02-13t23:31:30z", .protoJSON))
+        XCTAssertFalse(parsesAsTimestamp("2009-02-13t23:31:30z", .go))
+        XCTAssertTrue(parsesAsTimestamp("2009-02-13T23:31:30.1234567891Z", .go))
+        XCTAssertFalse(parsesAsTimestamp("2009-02-13T23:31:30.1234567891Z", .protoJSON))
+        for text in ["1h", "+1s", "1.s", "0", "1.5", "1.1234567891s", "1s1s"] {
+            XCTAssertTrue(CELTime.parseDuration(text, form: .protoJSON).isError, text)
+        }
+        guard case .duration(let d) = CELTime.parseDuration("-0.5s", form: .protoJSON) else { return XCTFail("-0.5s") }
+        XCTAssertEqual(d, CELDuration(seconds: 0, nanos: -500_000_000))
+    }
+
+    /// Hosts may build values by hand: formatting prints some instant, never garbage.
+    func testFormatHandBuiltValues() {
+        XCTAssertEqual(CELTime.format(CELTimestamp(seconds: 1, nanos: -500_000_000)), "1970-01-01T00:00:00.5Z")
+        XCTAssertEqual(CELTime.format(CELDuration(seconds: 2, nanos: -500_000_000)), "1.5s")
+        XCTAssertEqual(CELTime.format(CELDuration(seconds: Int64.min, nanos: 0)), "-9223372036854775808s")
     }
 
     func testCalendarFieldsInZones() throws {
