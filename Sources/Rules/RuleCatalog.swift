@@ -323,7 +323,7 @@ public struct RuleCatalog {
         if labels.contains(where: { !$0.hasPrefix("参数 ") && $0.unicodeScalars.contains { $0.isASCII && $0.properties.isAlphabetic } }) {
             note.append("英文为查验记录的字段名或参数名")
         }
-        if labels.contains(where: { $0.hasPrefix("参数 ") }) { note.append("‹参数 …› 为车站设定的参数值（见下文“所用参数”）") }
+        if labels.contains(where: { $0.hasPrefix("参数 ") }) { note.append("‹参数 …› 为车站设定的参数值，见下文“所用参数”") }
         if labels.contains("…") { note.append("‹…› 为按记录情况生成的文字") }
         return "（" + note.joined(separator: "；") + "）"
     }
