@@ -11,10 +11,17 @@
 //   the rule's action, what a REVIEW of the rule means (REVIEW alerts reuse the rule's
 //   MESSAGE_ID: Sources/Rules/RuleGeneration.swift), the params it reads, its references.
 //   Only @SG_RECORD_ID@ and @SG_ACTION@ are substituted: every alert entry carries them.
+//   The Chinese entry is written for a duty officer: the Chinese half of `中文 / English`
+//   titles, the record kind as the station's check (出站检查记录…), each code a journal field
+//   shows after its Chinese word (扣车（HOLD）, 错误（error）, 规则集“出站检查”（departure）),
+//   the codes @SG_ACTION@ can take explained, common message fields as Chinese labels
+//   (‹班次号›), params as `参数 name`, and a note saying what the message's ‹…› stand for.
 //
 // TRUST
-//   Rule files come from administrators. Text taken from them cannot start a catalog line
-//   (every such line is indented or prefixed), so a title cannot forge an entry or a comment.
+//   Rule files come from administrators. Text taken from them is folded to one line, its `@`
+//   written `＠`, and never starts a catalog line (every such line is indented or starts with
+//   fixed text), so a title, message or param cannot forge an entry, a comment or a field
+//   substitution.
 //
 // DIAGNOSTICS
 //   `issues`: files that cannot be read (shape errors, file:line:col) and two rules with one
@@ -25,11 +32,14 @@
 //   file of each set name is read: a vendor rule dropped by an admin's override of its file
 //   has no entry. Param values are the files' defaults, not the station's overrides. A message
 //   hole with calls or choices is shown as ‹…› (the entry's own MESSAGE has the value).
+//   Param descriptions and references are shown as the rule file writes them (the shipped
+//   param descriptions are mostly English); other message fields keep their English names.
 //
 // SEE ALSO
 //   systemd/stationguard-rules.catalog (generated), systemd/check-rules-catalog,
 //   spec/interfaces.md §2, journal-catalog(7) (systemd 252: journalctl --update-catalog).
 import Foundation
+import Records
 
 /// The catalog text for the rules of some layers.
 public struct RuleCatalog {
@@ -122,32 +132,45 @@ public struct RuleCatalog {
         fails, acts as for \(rule.action.rawValue).
 
         """
+        // The Chinese entry names the set and the rule by the Chinese half of their titles and
+        // gives each code a journal field shows (SG_RULESET, SG_SEVERITY, SG_ACTION) after its
+        // Chinese word, so that an officer can match the entry to the fields.
+        let chineseSetName = set.title.flatMap(chineseTitle).map { "规则集“\(oneLine($0))”（\(set.name)）" } ?? "规则集 \(set.name) "
+        let chineseRuleTitle = oneLine(chineseTitle(rule.title) ?? rule.title)
+        var holes: [String] = []
+        let chineseTemplate = plainTemplate(chineseMessage) { e in
+            let label = chineseHoleLabel(e)
+            holes.append(label)
+            return label
+        }
         var zh = """
         -- \(id) zh_CN
-        Subject: \(rule.id)：\(title)
+        Subject: \(rule.id)：\(chineseRuleTitle)
         Defined-By: stationguard
 
-        规则集 \(setName) 的规则 \(rule.id) 在查验记录 @SG_RECORD_ID@（\(rule.kind) 记录）中发现：\(title)。
-        严重程度 \(chineseSeverity(rule.severity))（\(rule.severity.rawValue)），处置 \(rule.action.rawValue)。本条日志的处置：@SG_ACTION@。
+        \(chineseSetName)的规则 \(rule.id) 在查验记录 @SG_RECORD_ID@（\(chineseRecordKind(rule.kind))）中发现：\(chineseRuleTitle)。
+        严重程度：\(chineseSeverity(rule.severity))（\(rule.severity.rawValue)）；规则的处置：\(chineseAction(rule.action))。
+        本条日志的处置：@SG_ACTION@（\(chineseActionCodes)）。
 
-        告警消息（‹…› 为记录中的值）：
-        \(quoted(plainTemplate(chineseMessage)))
+        告警消息\(chineseHoleNote(holes))：
+        \(quoted(chineseTemplate))
 
         值班检查员的处置：
         \(chineseDuty(rule.action))
 
-        如果本条日志的处置为 REVIEW（复核），说明该规则无法对这条记录作出判断：查验终端未采集
+        如果本条日志的处置为 REVIEW（人工复核），说明该规则无法对这条记录作出判断：查验终端未采集
         其所需的字段，或条件无法求值（消息中写明原因）。此项尚无人检查：须由检查员人工核查，
-        不合格的按 \(rule.action.rawValue) 处置。
+        不合格的按\(chineseAction(rule.action))处置。
 
         """
         if !params.isEmpty {
             en += "\nThresholds it reads (the station may change them in its config file):\n"
             zh += "\n所用参数（车站可在配置文件中修改）：\n"
             for p in params {
-                let line = "  \(p.name) = \(p.defaultValue)" + (p.description.map { ": " + oneLine($0) } ?? "") + "\n"
-                en += line
-                zh += line
+                // A string default is rule text too: it may hold a line break or an @.
+                let value = oneLine(p.defaultValue.description)
+                en += "  \(p.name) = \(value)" + (p.description.map { ": " + oneLine($0) } ?? "") + "\n"
+                zh += "  参数 \(p.name)，默认值 \(value)" + (p.description.map { "；说明：" + oneLine($0) } ?? "") + "\n"
             }
         }
         if !rule.references.isEmpty {
@@ -183,15 +206,15 @@ public struct RuleCatalog {
     static func chineseDuty(_ action: RuleAction) -> String {
         switch action {
         case .hold: return """
-            扣车（HOLD）：在消息所述问题整改完毕、并经检查员复查之前，车辆不得出站。
+            \(chineseAction(.hold))：在消息所述问题整改完毕、并经检查员复查之前，车辆不得出站。
             通知出站口和驾驶员，并登记放行人。
             """
         case .refuse: return """
-            拒绝（REFUSE）：拒绝消息所述的进站、乘车或物品（物品不得上车），直到问题整改完毕；
+            \(chineseAction(.refuse))：拒绝消息所述的进站、乘车或物品（物品不得上车），直到问题整改完毕；
             被拒物品按车站规定处置。
             """
         case .warn: return """
-            警告（WARN）：不拦截。登记并按消息要求处理（提醒、纠正、跟进）；反复出现的报告站长。
+            \(chineseAction(.warn))：不拦截。登记并按消息要求处理（提醒、纠正、跟进）；反复出现的报告站长。
             """
         case .review: return reviewDutyChinese
         }
@@ -199,7 +222,26 @@ public struct RuleCatalog {
 
     // Rule files never carry REVIEW (the loader refuses it); kept so the switches are total.
     static let reviewDutyEnglish = "REVIEW: an officer checks the record by hand."
-    static let reviewDutyChinese = "复核（REVIEW）：由检查员人工核查该记录。"
+    static var reviewDutyChinese: String { "\(chineseAction(.review))：由检查员人工核查该记录。" }
+
+    /// The action's Chinese word with the code SG_ACTION shows: `扣车（HOLD）`.
+    static func chineseAction(_ action: RuleAction) -> String {
+        "\(chineseActionWord(action))（\(action.rawValue)）"
+    }
+
+    static func chineseActionWord(_ action: RuleAction) -> String {
+        switch action {
+        case .hold: return "扣车"
+        case .refuse: return "拒绝"
+        case .warn: return "警告"
+        case .review: return "人工复核"
+        }
+    }
+
+    /// What each code in SG_ACTION means, for the line that shows this entry's own action.
+    static var chineseActionCodes: String {
+        RuleAction.allCases.map { "\($0.rawValue) 为\(chineseActionWord($0))" }.joined(separator: "，")
+    }
 
     static func chineseSeverity(_ s: Severity) -> String {
         switch s {
@@ -211,11 +253,36 @@ public struct RuleCatalog {
         }
     }
 
+    /// The record kind as the station names its checks (a kind the schema does not know, which
+    /// the loader refuses, is shown as written).
+    static func chineseRecordKind(_ kind: String) -> String {
+        switch RecordKind(rawValue: kind) {
+        case .vehicle: return "车辆安全例检记录"
+        case .driver: return "驾驶员报班检查记录"
+        case .luggage: return "行包安检记录"
+        case .departure: return "出站检查记录"
+        case nil: return "\(kind) 记录"
+        }
+    }
+
+    /// The Chinese half of a `中文 / English` title (or the whole title if it is Chinese); nil
+    /// when it has no Chinese.
+    static func chineseTitle(_ title: String) -> String? {
+        let half = title.range(of: " / ").map { String(title[..<$0.lowerBound]) } ?? title
+        let chinese = half.trimmingCharacters(in: .whitespaces)
+        return chinese.unicodeScalars.contains(where: isHan) ? chinese : nil
+    }
+
+    static func isHan(_ s: Unicode.Scalar) -> Bool {
+        (0x4E00...0x9FFF).contains(s.value) || (0x3400...0x4DBF).contains(s.value)
+    }
+
     // MARK: - Plain text
 
-    /// A message template with each `{{ expr }}` hole written as ‹field›: the catalog
-    /// explains every alert of the rule, so no record's value belongs in it.
-    static func plainTemplate(_ template: String) -> String {
+    /// A message template with each `{{ expr }}` hole written as ‹what `hole` makes of its
+    /// expression› (the field by default): the catalog explains every alert of the rule, so no
+    /// record's value belongs in it.
+    static func plainTemplate(_ template: String, hole: (String) -> String = holeName) -> String {
         var out = ""
         var rest = Substring(template)
         while let open = rest.range(of: "{{") {
@@ -224,10 +291,41 @@ public struct RuleCatalog {
                 rest = rest[open.lowerBound...]
                 break
             }
-            out += "‹" + holeName(String(rest[open.upperBound..<close.lowerBound])) + "›"
+            out += "‹" + hole(String(rest[open.upperBound..<close.lowerBound])) + "›"
             rest = rest[close.upperBound...]
         }
         return out + rest
+    }
+
+    /// Chinese labels of the fields most messages show; other fields keep their names, which
+    /// the note above the message explains.
+    static let chineseFieldLabels = [
+        "record.trip_id": "班次号", "record.plate_no": "车牌号", "record.driver_name": "驾驶员姓名",
+        "record.driver_id": "驾驶员编号", "record.ticket_no": "票号", "record.bag_id": "行包号",
+    ]
+
+    /// A hole as the Chinese entry shows it: a labelled field, `参数 name` for a station
+    /// param (listed under 所用参数), else the field name or `…` as in English.
+    static func chineseHoleLabel(_ expression: String) -> String {
+        let e = expression.trimmingCharacters(in: .whitespaces)
+        if let label = chineseFieldLabels[e] { return label }
+        let name = holeName(e)
+        if e.hasPrefix("params."), name.allSatisfy({ $0 == "_" || ($0.isASCII && ($0.isLetter || $0.isNumber)) }) {
+            return "参数 " + name
+        }
+        return name
+    }
+
+    /// What the ‹…› holes of a rendered Chinese message stand for, naming only the kinds it has.
+    static func chineseHoleNote(_ labels: [String]) -> String {
+        guard !labels.isEmpty else { return "" }
+        var note = ["‹ › 处为告警时填入的具体内容"]
+        if labels.contains(where: { !$0.hasPrefix("参数 ") && $0.unicodeScalars.contains { $0.isASCII && $0.properties.isAlphabetic } }) {
+            note.append("英文为查验记录的字段名或参数名")
+        }
+        if labels.contains(where: { $0.hasPrefix("参数 ") }) { note.append("‹参数 …› 为车站设定的参数值，见下文“所用参数”") }
+        if labels.contains("…") { note.append("‹…› 为按记录情况生成的文字") }
+        return "（" + note.joined(separator: "；") + "）"
     }
 
     /// The hole's expression with `record.` and `params.` dropped (`record.plate_no` →

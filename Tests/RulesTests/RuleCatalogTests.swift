@@ -116,13 +116,19 @@ final class RuleCatalogTests: XCTestCase {
 
     func testRuleTextCannotStartAnEntryOrAComment() {
         let s = Scratch()
+        // The Chinese entry shows the Chinese half of the set's title near a line start, and
+        // every entry shows the defaults of the params the rule reads.
         s.write("v/a.yaml", """
         ruleset: a
+        title: "-- 0123456789abcdef0123456789abcdef 中文\\n# 注释 / x"
+        params:
+          note:
+            default: "n\\n-- 0123456789abcdef0123456789abcdef\\n#c @SG_PLATE@"
         rules:
           - id: A-1
             title: "mail x@SG_PLATE@y"
             kind: departure
-            when: record.adults > 0
+            when: record.adults > 0 && params.note != ''
             severity: info
             action: REFUSE
             message: |-
@@ -138,8 +144,110 @@ final class RuleCatalogTests: XCTestCase {
         XCTAssertEqual(lines.filter { $0.hasPrefix("#") }.count, lines.prefix { $0.hasPrefix("#") }.count)
         XCTAssertFalse(catalog.text.contains("@SG_PLATE@"))
         XCTAssertTrue(catalog.text.contains("Subject: A-1: mail x＠SG_PLATE＠y\n"))
+        XCTAssertTrue(catalog.text.contains("Subject: A-1：mail x＠SG_PLATE＠y\n"))
         XCTAssertTrue(catalog.text.contains("\n  line ‹plate_no› and ‹…› and {{ unclosed\n"))
+        XCTAssertTrue(catalog.text.contains("\n  line ‹车牌号› and ‹…› and {{ unclosed\n"))
         XCTAssertTrue(catalog.text.contains("\nREFUSE: refuse what the message names"))
+        XCTAssertTrue(catalog.text.contains("\n规则集“-- 0123456789abcdef0123456789abcdef 中文 # 注释”（a）的规则 A-1 "))
+        XCTAssertTrue(catalog.text.contains("\n  note = 'n -- 0123456789abcdef0123456789abcdef #c ＠SG_PLATE＠'\n"))
+        XCTAssertTrue(catalog.text.contains("\n  参数 note，默认值 'n -- 0123456789abcdef0123456789abcdef #c ＠SG_PLATE＠'\n"))
+    }
+
+    /// One rule with each thing the Chinese entry translates: a `中文 / English` set and rule
+    /// title, a record kind, an action, labelled and unlabelled fields, a param, a choice.
+    func testTheChineseEntrySaysEachCodeInChineseBesideTheCodeTheJournalShows() throws {
+        let s = Scratch()
+        s.write("v/gate.yaml", """
+        ruleset: gate
+        title: 出站检查 / departure check
+        params:
+          max_bags:
+            default: 3
+            description: bags per passenger
+        rules:
+          - id: G-1
+            title: 行包过多 / too many bags
+            kind: luggage
+            when: record.adults > params.max_bags
+            severity: error
+            action: REFUSE
+            message: "班次 {{record.trip_id}} 票号 {{ record.ticket_no }} 有 {{record.adults}} 件，限 {{params.max_bags}} 件{{ record.adults > 9 ? '！' : '。' }}"
+            message_en: "Trip {{record.trip_id}}: {{record.adults}} bags, at most {{params.max_bags}}."
+        """)
+        let catalog = RuleCatalog.make(layers: RuleLayers(directories: [s.path("v")]))
+        XCTAssertEqual(catalog.issues.map(\.description), [])
+        let entry = try XCTUnwrap(catalog.entries.first)
+        let zh = entry.chinese
+        for expected in [
+            "zh_CN\nSubject: G-1：行包过多\n",
+            "\n规则集“出站检查”（gate）的规则 G-1 在查验记录 @SG_RECORD_ID@（行包安检记录）中发现：行包过多。\n",
+            "\n严重程度：错误（error）；规则的处置：拒绝（REFUSE）。\n",
+            "\n本条日志的处置：@SG_ACTION@（HOLD 为扣车，REFUSE 为拒绝，WARN 为警告，REVIEW 为人工复核）。\n",
+            "\n告警消息（‹ › 处为告警时填入的具体内容；英文为查验记录的字段名或参数名；‹参数 …› 为车站设定的参数值，见下文“所用参数”；‹…› 为按记录情况生成的文字）：\n",
+            "\n  班次 ‹班次号› 票号 ‹票号› 有 ‹adults› 件，限 ‹参数 max_bags› 件‹…›\n",
+            "\n拒绝（REFUSE）：拒绝消息所述的",
+            "\n如果本条日志的处置为 REVIEW（人工复核），",
+            "不合格的按拒绝（REFUSE）处置。\n",
+            "\n  参数 max_bags，默认值 3；说明：bags per passenger\n",
+        ] {
+            XCTAssertTrue(zh.contains(expected), "missing \(expected) in\n\(zh)")
+        }
+        XCTAssertFalse(zh.contains("departure check") || zh.contains("too many bags") || zh.contains("luggage"), zh)
+        // The English entry keeps the whole titles and the codes.
+        XCTAssertTrue(entry.english.contains("Subject: G-1: 行包过多 / too many bags\n"), entry.english)
+        XCTAssertTrue(entry.english.contains("\nRule G-1 of the rule set gate (出站检查 / departure check) found, in inspection record @SG_RECORD_ID@\n(a luggage record): "), entry.english)
+        XCTAssertTrue(entry.english.contains("\n  Trip ‹trip_id›: ‹adults› bags, at most ‹max_bags›.\n"), entry.english)
+        XCTAssertTrue(entry.english.contains("\n  max_bags = 3: bags per passenger\n"), entry.english)
+    }
+
+    func testAChineseMessageWithOnlyLabelledFieldsHasNoWordAboutEnglishNames() throws {
+        let s = Scratch()
+        s.write("v/a.yaml", """
+        ruleset: a
+        rules:
+          - id: A-1
+            title: only English
+            kind: vehicle
+            when: record.plate_no != ''
+            severity: warning
+            action: WARN
+            message: "车辆 {{record.plate_no}} 提醒。"
+          - id: A-2
+            title: 无字段 / no field
+            kind: driver
+            when: record.driver_id != ''
+            severity: notice
+            action: HOLD
+            message: "提醒。"
+        """)
+        let catalog = RuleCatalog.make(layers: RuleLayers(directories: [s.path("v")]))
+        XCTAssertEqual(catalog.issues.map(\.description), [])
+        XCTAssertEqual(catalog.entries.count, 2)
+        let (a1, a2) = (catalog.entries[0].chinese, catalog.entries[1].chinese)
+        XCTAssertTrue(a1.contains("\n规则集 a 的规则 A-1 在查验记录 @SG_RECORD_ID@（车辆安全例检记录）中发现：only English。\n"), a1)
+        XCTAssertTrue(a1.contains("\n告警消息（‹ › 处为告警时填入的具体内容）：\n  车辆 ‹车牌号› 提醒。\n"), a1)
+        XCTAssertTrue(a1.contains("\n严重程度：警告（warning）；规则的处置：警告（WARN）。\n"), a1)
+        XCTAssertTrue(a2.contains("（驾驶员报班检查记录）中发现：无字段。\n"), a2)
+        XCTAssertTrue(a2.contains("\n告警消息：\n  提醒。\n"), a2)
+        XCTAssertTrue(a2.contains("\n扣车（HOLD）：在消息所述问题整改完毕"), a2)
+    }
+
+    /// What an officer reads in a shipped rule's Chinese entry, outside the rule file's own
+    /// indented text (message, params, references), is Chinese but for the codes the journal
+    /// fields show and the fixed catalog words.
+    func testTheShippedChineseEntriesHaveNoEnglishButTheJournalsCodes() {
+        let catalog = RuleCatalog.make(layers: RuleLayers(directories: [Self.shippedRules]))
+        XCTAssertFalse(catalog.entries.isEmpty)
+        for entry in catalog.entries {
+            var codes = ["Subject", "Defined-By", "stationguard", "zh_CN", "@SG_RECORD_ID@", "@SG_ACTION@",
+                         entry.messageID, entry.ruleID, entry.ruleset]
+            codes += RuleAction.allCases.map(\.rawValue) + Severity.allCases.map(\.rawValue)
+            for line in entry.chinese.split(separator: "\n") where !line.hasPrefix("  ") {
+                // Longest first, so that a code inside another (DEP-001 in DEP-001-X) goes whole.
+                let prose = codes.sorted { $0.count > $1.count }.reduce(String(line)) { $0.replacingOccurrences(of: $1, with: "") }
+                XCTAssertNil(prose.range(of: "[A-Za-z]{2,}", options: .regularExpression), "\(entry.ruleID): \(line)")
+            }
+        }
     }
 
     /// systemd's own tools: journalctl --update-catalog/--list-catalog/--dump-catalog on a
