@@ -183,14 +183,14 @@ public struct RFC3339Timestamp: Hashable, Comparable, Sendable, CustomStringConv
         if let why = CalendarDate.problem(UnsafeBufferPointer(rebasing: u[0..<10])) { return why }
         if hh > 23 { return "hour \(pad(hh, 2)) is out of range (00 to 23)" }
         if mm > 59 { return "minute \(pad(mm, 2)) is out of range (00 to 59)" }
-        if ss == 60 { return "second 60 (a leap second) is not accepted; write :59 or the next minute's :00" }
+        if ss == 60 { return "second 60 (a leap second) is not accepted" }
         if ss > 60 { return "second \(pad(ss, 2)) is out of range (00 to 59)" }
         var i = 19
         if i < u.count && u[i] == UInt8(ascii: ".") {
             i += 1
             let first = i
             while i < u.count, u[i] >= 0x30, u[i] <= 0x39 { i += 1 }
-            if i - first > 9 { return "\(i - first) fraction digits; at most 9 (nanoseconds) are accepted" }
+            if i - first > 9 { return "the fraction has \(i - first) digits, at most 9 (nanoseconds) are accepted" }
         }
         if i + 6 == u.count, u[i] == UInt8(ascii: "+") || u[i] == UInt8(ascii: "-"), u[i + 3] == UInt8(ascii: ":"),
            let oh = CalendarDate.digits(u, i + 1, 2), let om = CalendarDate.digits(u, i + 4, 2), oh > 23 || om > 59 {

@@ -87,9 +87,9 @@ struct WrittenNumbers {
         return WrittenNumbers.shortened(text)
     }
 
-    /// Long literals (a file may hold a million digits) keep their first 24 characters and their length.
+    /// Long literals (a file may hold a million digits) keep their first 40 characters and their length.
     static func shortened(_ text: String) -> String {
-        let limit = 24
+        let limit = 40
         guard text.utf8.count > limit else { return text }
         return String(text.prefix(limit)) + "… (\(text.utf8.count) characters)"
     }

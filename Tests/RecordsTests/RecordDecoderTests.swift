@@ -140,7 +140,7 @@ final class RecordDecoderTests: XCTestCase {
             ("9223372036854775807", range + "9223372036854775807"),
             ("99999999999999999999999", range + "99999999999999999999999"),
             ("1E30", range + "1E30"),
-            (digits60, range + String(repeating: "9", count: 24) + "… (60 characters)"),
+            (digits60, range + String(repeating: "9", count: 40) + "… (60 characters)"),
             ("-99999999999999999999999", "departure.adults: expected a non-negative integer, got -99999999999999999999999"),
             ("5e1", "departure.adults: expected a non-negative integer, got 5e1 (write integers without a fraction or exponent)"),
             ("2e9", "departure.adults: expected an integer from 0 to 1000000000, got 2e9 (write integers without a fraction or exponent)"),
@@ -166,11 +166,12 @@ final class RecordDecoderTests: XCTestCase {
             return e.reason
         }
         XCTAssertEqual(reason(#"{"duty": {"continuous_driving_min": 1e999}}"#),
-                       #"not JSON: line 1, column 36: number 1e999 is too large to represent (value of "continuous_driving_min")"#)
+                       #"not JSON: line 1, column 37: number 1e999 is too large to represent (value of "continuous_driving_min")"#)
         XCTAssertEqual(reason(#"{"a": {"b": 1}, "driver_ids": [1, -1e999]}"#),
                        #"not JSON: line 1, column 35: number -1e999 is too large to represent (value of "driver_ids")"#)
         XCTAssertEqual(reason("\n 1" + String(repeating: "0", count: 400) + ".5"),
-                       "not JSON: line 2, column 2: number 1000000000000000000000000… (403 characters) is too large to represent")
+                       "not JSON: line 2, column 2: number 1" + String(repeating: "0", count: 39)
+                       + "… (403 characters) is too large to represent")
     }
 
     /// Well-formed but impossible dates and times say which part is wrong.
@@ -183,9 +184,9 @@ final class RecordDecoderTests: XCTestCase {
             ("0000-01-01T06:42:10Z", "0000-01-01 is not a calendar date (years run from 0001)"),
             ("2026-10-01T24:00:00+08:00", "hour 24 is out of range (00 to 23)"),
             ("2026-10-01T06:60:00+08:00", "minute 60 is out of range (00 to 59)"),
-            ("2026-12-31T23:59:60Z", "second 60 (a leap second) is not accepted; write :59 or the next minute's :00"),
+            ("2026-12-31T23:59:60Z", "second 60 (a leap second) is not accepted"),
             ("2026-10-01T06:42:61+08:00", "second 61 is out of range (00 to 59)"),
-            ("2026-10-01T06:42:10.1234567890+08:00", "10 fraction digits; at most 9 (nanoseconds) are accepted"),
+            ("2026-10-01T06:42:10.1234567890+08:00", "the fraction has 10 digits, at most 9 (nanoseconds) are accepted"),
             ("2026-10-01T06:42:10+24:00", "offset +24:00 is out of range (at most ±23:59)"),
         ]
         for (written, why) in cases {
@@ -200,7 +201,6 @@ final class RecordDecoderTests: XCTestCase {
         XCTAssertEqual(problems(replacing(at, "\"recorded_at\": \"2026-10-01T06:42\"")),
                        [#"departure.recorded_at: expected an RFC 3339 timestamp with offset such as 2026-10-01T06:42:10+08:00, got "2026-10-01T06:42""#])
         // Dates alone get the same words.
-        XCTAssertEqual(problems(replacing("\"adults\": 50", "\"adults\": 50, \"vendor\": 1")), [])
         XCTAssertEqual(CalendarDate.problem(in: "2027-02-29"), "2027-02-29 is not a calendar date (February 2027 has 28 days)")
         XCTAssertEqual(CalendarDate.problem(in: "2027-04-31"), "2027-04-31 is not a calendar date (April 2027 has 30 days)")
         XCTAssertNil(CalendarDate.problem(in: "2028-02-29"))
