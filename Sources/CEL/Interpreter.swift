@@ -206,8 +206,24 @@ final class EqualsNode: Node {
         if case .error = a { return a }
         let b = rhs.eval(f)
         if case .error = b { return b }
+        if overdrawn(comparing: a, b, f) { return tagged(Program.budgetExceeded, id) }
         return .bool(a.celEquals(b) != negated)
     }
+}
+
+/// Comparing two large strings, bytes or lists reads up to the shorter one: charged like a
+/// scan, so a loop cannot compare megabytes per iteration for free. True when overdrawn.
+@inline(__always) func overdrawn(comparing a: Value, _ b: Value, _ f: Frame) -> Bool {
+    let size: Int
+    switch (a, b) {
+    case let (.string(x), .string(y)): size = min(x.utf8.count, y.utf8.count)
+    case let (.bytes(x), .bytes(y)): size = min(x.count, y.count)
+    case let (.list(x), .list(y)): size = min(x.count, y.count)
+    default: return false
+    }
+    if size < 1024 { return false }
+    f.budget -= size >> 10
+    return f.budget < 0
 }
 
 final class RelationNode: Node {
@@ -232,6 +248,7 @@ final class RelationNode: Node {
             case .greaterEquals: return .bool(x >= y)
             }
         }
+        if overdrawn(comparing: a, b, f) { return tagged(Program.budgetExceeded, id) }
         guard let o = a.celOrder(b) else {
             // NaN compares false with everything; other kind mismatches have no overload.
             if a.isNumber && b.isNumber { return .bool(false) }

@@ -23,8 +23,8 @@ enum StandardLibrary {
             return size(a[0])
         }
         case ("contains", 2): return .metered(stringContains)
-        case ("startsWith", 2): return .binary(startsWith)
-        case ("endsWith", 2): return .binary(endsWith)
+        case ("startsWith", 2): return .metered { a, budget in affix(startsWith, a, &budget) }
+        case ("endsWith", 2): return .metered { a, budget in affix(endsWith, a, &budget) }
         case ("matches", 2): return .metered { a, budget in
             if case .string(let s) = a[0], !Cost.spend(s.utf8.count, &budget) { return Program.budgetExceeded }
             return matches(a[0], a[1])
@@ -189,6 +189,13 @@ enum StandardLibrary {
         guard Cost.spend(s.utf8.count, &budget) else { return Program.budgetExceeded }
         var contiguous = s
         return contiguous.withUTF8 { h in .bool(TextSearch(Array(t.utf8)).first(in: h) != nil) }
+    }
+
+    /// startsWith/endsWith read at most the shorter string: charged per KiB of it.
+    static func affix(_ test: (Value, Value) -> Value, _ a: [Value], _ budget: inout Int) -> Value {
+        if case .string(let s) = a[0], case .string(let t) = a[1],
+           !Cost.spend(min(s.utf8.count, t.utf8.count), &budget) { return Program.budgetExceeded }
+        return test(a[0], a[1])
     }
 
     static func startsWith(_ a: Value, _ b: Value) -> Value {

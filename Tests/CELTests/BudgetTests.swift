@@ -105,7 +105,8 @@ final class BudgetTests: XCTestCase {
         // 100,000 stops the same loop after 97 MiB scanned).
         let loop = "[" + (1...10).map(String.init).joined(separator: ",") + "]"
         for text in ["\(loop).all(i, s.indexOf(t) < 0)", "\(loop).all(i, !s.contains(t))",
-                     "\(loop).all(i, !s.matches('b'))", "\(loop).all(i, size(s) > 0)"] {
+                     "\(loop).all(i, !s.matches('b'))", "\(loop).all(i, size(s) > 0)",
+                     "\(loop).all(i, s == s)", "\(loop).all(i, s >= s)", "\(loop).all(i, s.startsWith(s))"] {
             let (v, left) = run(text, s: s, t: t, costLimit: 5_000)
             assertCostLimit(v, text)
             // One unit and one scan per iteration; the fifth scan overdraws, and the sixth
