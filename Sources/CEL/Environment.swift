@@ -29,7 +29,10 @@
 //   turns it into a line and column. Nothing is printed or logged here.
 // LIMITS
 //   Cost: 100,000 units per evaluation (ProgramOptions.costLimit): one per comprehension
-//   iteration, one per KiB of string or bytes or 1,024 list elements a call builds.
+//   iteration, one per KiB of string or bytes or 1,024 list elements a call builds or
+//   scans. Functions that search or grow text (contains, matches, size, `in` on a list,
+//   the strings extension) are `.metered`: they charge before working, so a refused result
+//   is never built; substring search is linear (TextSearch.swift, KMP over UTF-8).
 //   Depth: nesting 200 (ParserOptions.maxDepth; fits 256 KiB of stack in release builds,
 //   about 2 MiB in debug). Source: 100,000 Unicode scalars (ParserOptions.maxSourceLength).
 //   Regex (CELRegex): repeat counts <= 1,000, programs <= 10,000 instructions, group nesting
@@ -44,7 +47,8 @@ public struct ProgramOptions {
     /// Cost allowed per evaluation; exceeding it makes the evaluation an error rather than
     /// letting a rule run long or fill memory. One unit per comprehension iteration (nested
     /// loops multiply) and one per KiB of string or bytes, or per 1,024 list elements, that a
-    /// call builds (so repeated doubling cannot grow a value exponentially).
+    /// call builds or scans (so repeated doubling cannot grow a value exponentially, and a
+    /// loop cannot rescan a large record string without end).
     public var costLimit: Int
     public init(costLimit: Int = 100_000) { self.costLimit = costLimit }
 }

@@ -206,8 +206,24 @@ final class EqualsNode: Node {
         if case .error = a { return a }
         let b = rhs.eval(f)
         if case .error = b { return b }
+        if overdrawn(comparing: a, b, f) { return tagged(Program.budgetExceeded, id) }
         return .bool(a.celEquals(b) != negated)
     }
+}
+
+/// Comparing two large strings, bytes or lists reads up to the shorter one: charged like a
+/// scan, so a loop cannot compare megabytes per iteration for free. True when overdrawn.
+@inline(__always) func overdrawn(comparing a: Value, _ b: Value, _ f: Frame) -> Bool {
+    let size: Int
+    switch (a, b) {
+    case let (.string(x), .string(y)): size = min(x.utf8.count, y.utf8.count)
+    case let (.bytes(x), .bytes(y)): size = min(x.count, y.count)
+    case let (.list(x), .list(y)): size = min(x.count, y.count)
+    default: return false
+    }
+    if size < 1024 { return false }
+    f.budget -= size >> 10
+    return f.budget < 0
 }
 
 final class RelationNode: Node {
@@ -232,6 +248,7 @@ final class RelationNode: Node {
             case .greaterEquals: return .bool(x >= y)
             }
         }
+        if overdrawn(comparing: a, b, f) { return tagged(Program.budgetExceeded, id) }
         guard let o = a.celOrder(b) else {
             // NaN compares false with everything; other kind mismatches have no overload.
             if a.isNumber && b.isNumber { return .bool(false) }
@@ -296,6 +313,23 @@ final class NaryCallNode: Node {
     }
 }
 
+/// A call whose implementation spends from the budget itself, before it scans or builds.
+final class MeteredCallNode: Node {
+    let args: [Node]
+    let fn: ([Value], inout Int) -> Value
+    init(id: Int, _ args: [Node], _ fn: @escaping ([Value], inout Int) -> Value) { self.args = args; self.fn = fn; super.init(id: id) }
+    override func eval(_ f: Frame) -> Value {
+        var vs: [Value] = []
+        if let e = evalArguments(args, f, into: &vs) { return e }
+        return metered(fn(vs, &f.budget), f, id)
+    }
+}
+
+/// A metered call's result: a cost-limit error once the budget went negative.
+@inline(__always) func metered(_ v: Value, _ f: Frame, _ id: Int) -> Value {
+    f.budget < 0 ? tagged(Program.budgetExceeded, id) : tagged(v, id)
+}
+
 /// A host function with several overloads: the first whose parameter types admit the
 /// run-time arguments is called.
 final class OverloadedCallNode: Node {
@@ -311,7 +345,10 @@ final class OverloadedCallNode: Node {
         for o in overloads where o.parameters.count == vs.count {
             var ok = true
             for (t, v) in zip(o.parameters, vs) where !t.admits(v) { ok = false; break }
-            if ok { return charged(tagged(Planner.invoke(o.implementation, vs), id), f, id) }
+            guard ok else { continue }
+            let v = Planner.invoke(o.implementation, vs, budget: &f.budget)
+            if case .metered = o.implementation { return metered(v, f, id) }
+            return charged(tagged(v, id), f, id)
         }
         return tagged(.noOverload(function, list: vs), id)
     }

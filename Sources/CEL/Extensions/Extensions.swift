@@ -16,6 +16,9 @@
 //   wrong argument type, "index out of range: N", "invalid substring range...", "overflow".
 // LIMITS
 //   Indexes count Unicode code points (not UTF-16 units, not bytes), as cel-go's do.
+//   String functions are metered (FunctionOverload.Implementation.metered): the receiver's
+//   scan is charged first, and replace, split and join charge their result's size before
+//   building it; searches are linear in the receiver (TextSearch.swift).
 //   math.greatest/least take 1 to 8 arguments or one list; with 3 or more arguments the
 //   checker accepts any types, and a non-number is an error at run time.
 // SEE ALSO
