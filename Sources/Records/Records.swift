@@ -1,1 +1,30 @@
-// Records: placeholder until the module lands.
+// Records: the kiosk contract. Turns a spool file's bytes into a validated Record or a
+// plain-words reason for quarantine.
+//
+// DESCRIPTION
+//   RecordDecoder.decode(bytes, fileName:) runs the strict JSONParser (size and depth caps,
+//   UTF-8, duplicate keys, line:column errors), then validates the document against
+//   RecordSchema, the one Swift table of the contract (spec/records.md plus optional fields the
+//   rule catalogue needs). The same table generates schema/record.schema.json
+//   (RecordSchema.jsonSchemaText()) and gives Rules its CEL object types (RecordSchema.kinds).
+//   Plates are normalised (PlateNumber), national ID numbers checked (NationalIDNumber,
+//   GB 11643), times parsed exactly (RFC3339Timestamp, CalendarDate); SHA256 digests the bytes.
+//
+// TRUST
+//   Every byte is kiosk input and hostile until accepted: the size cap is checked before
+//   parsing, the depth cap while parsing, and validation is a whitelist of kinds, fields, types
+//   and ranges. Nothing here reads files, the clock, the locale or the environment.
+//
+// DIAGNOSTICS
+//   Returns RecordError (never traps): stage (too large, not JSON, schema violation) and
+//   problems, each with a field path (`departure.adults: expected a non-negative integer, got
+//   "forty"`) or a line and column. ID numbers in messages are masked.
+//
+// LIMITS
+//   1 MiB per file, 32 levels of nesting, 100 problems collected per record. Unknown fields are
+//   kept but hidden from rules at every level. JSON Schema cannot express everything the
+//   decoder checks (see RecordSchema+JSONSchema.swift).
+//
+// SEE ALSO
+//   spec/records.md, spec/rule-catalogue.md §1 and §3, spec/interfaces.md §1–2,
+//   docs/records-added-fields.md, schema/record.schema.json, scripts/check-schema.

@@ -1,1 +1,36 @@
-// Rules: placeholder until the module lands.
+// Rules: station rule sets (YAML files with CEL conditions), layered like systemd's *.d,
+// compiled once at load and evaluated against every accepted record.
+//
+// SYNOPSIS
+//   let config = try StationConfig.load(path: StationConfig.defaultPath)
+//   let generation = try RuleLoader(layers: RuleLayers(directories: dirs), config: config).load()
+//   for alert in generation.evaluate(record) { journal.send(alert.journalFields) }
+//
+// DESCRIPTION
+//   Reads rule set files from the layer directories (RuleLayers: vendor
+//   /usr/share/stationguard/rules, then admin /etc/stationguard/rules.d; same name replaces,
+//   `-> /dev/null` masks, `.yaml.disabled` disables) and the station config (StationConfig).
+//   Each `when:` and each `{{ }}` of a message is compiled against the record kind's CEL type
+//   (RecordTypes, from Records.RecordSchema), the set's `params` and the station date helpers
+//   (StationCalendar). A RuleGeneration is immutable; reloading builds a new one.
+//   Evaluation: true → an Alert with the rule's severity/action; false → nothing; an error
+//   (a field not captured) or a non-bool → a REVIEW alert naming why. Rule tests: RuleTests.
+//
+// TRUST
+//   Rule and config files come from administrators: checked strictly (unknown keys are
+//   errors) but trusted not to be hostile. Records are kiosk input, already validated by
+//   Records.RecordDecoder; evaluation never traps on them (CEL errors are values).
+//
+// DIAGNOSTICS
+//   Load problems: RuleLoadError, all RuleIssues at once, each `file:line:col: message`
+//   (columns in Unicode scalars, as libyaml counts), CEL errors with the caret display at
+//   the YAML file's own positions. Evaluation does not throw.
+//
+// LIMITS
+//   A CEL error inside a double-quoted scalar with escapes, or a single-quoted one with
+//   `''`, is reported at the scalar's start rather than the exact character.
+//   National ID numbers in messages are masked by shape (18 chars: 17 digits + digit/X, or
+//   15 digits, standing alone); a longer digit run is left as it is.
+//
+// SEE ALSO
+//   docs/rule-files.md (the format), spec/interfaces.md §2–4, spec/records.md.

@@ -1,1 +1,180 @@
-// Spool: placeholder until the module lands.
+// NAME
+//   Spool: the spool directory as a state machine of folders.
+// SUMMARY
+//   Claims records from new/ into cur/ and files them in done/YYYY-MM-DD/ or
+//   quarantine/ (beside NAME.reason); the kiosk side submits through tmp/.
+// DESCRIPTION
+//   tmp/  kiosk writes here under any name; new/  complete records, renamed in from tmp/;
+//   cur/  claimed by the daemon (rename from new/), being processed; done/YYYY-MM-DD/  the
+//   audit archive; quarantine/  records that could not be accepted, each with NAME.reason.
+//   The `Spool` type builds every path and does every rename (Postfix's mail_queue.c).
+//   A state change is one rename(2) that never replaces an existing name
+//   (renameat2 RENAME_NOREPLACE), so no record is ever overwritten; a clash in done/ or
+//   quarantine/ takes a numbered name (NAME~2.json). Settling fsyncs both folders.
+//   Deciding a record's fate is not done here: the daemon loop gets bytes (or an
+//   `.unacceptable` reason), judges them, and passes the verdict to `settle`.
+//   `SpoolWatcher` turns inotify events on new/ into hints; `SpoolLock` keeps a second
+//   daemon off the spool.
+// TRUST
+//   Names and bytes in new/ are kiosk input, hostile until Records accepts them. Only
+//   regular files named *.json (not starting with '.') count; `.part` files, dotfiles and
+//   other names are never read. A claimed file is lstat()ed and opened with
+//   O_NOFOLLOW|O_NONBLOCK, then fstat()ed: symlinks, FIFOs, devices, sockets and
+//   directories are quarantined unopened (or at least unread), and a file over the size cap
+//   (1 MiB by default) is quarantined without being read. cur/, done/ and quarantine/ are
+//   the daemon's own.
+// DIAGNOSTICS
+//   Throws `SpoolError` (path + plain words, or the failing C call and strerror) for trouble
+//   with the spool itself; the record concerned stays where it was. Never logs, never
+//   exits, never traps on file contents or names.
+// LIMITS
+//   A kiosk writing in place under the final name (scp) may have a half-written file
+//   claimed; pass `scan(olderThan:)` a few seconds on timer rescans to narrow that window.
+//   A name whose twin is still in cur/ stays in new/ until the twin is settled. Hard
+//   links are not refused (fs.protected_hardlinks keeps kiosks from linking foreign
+//   files). Names that are not valid UTF-8 are never seen and stay in new/.
+//   Without RENAME_NOREPLACE support, renames fall back to link+unlink (see SystemCall).
+// SEE ALSO
+//   spec/interfaces.md §1 (the spool contract), SpoolWatcher.swift, SpoolLock.swift.
+import Foundation
+import Glibc
+
+/// A spool directory: tmp/, new/, cur/, done/ and quarantine/ under one root.
+public struct Spool: Sendable {
+    /// The spool a station uses unless told otherwise.
+    public static let defaultRoot = "/var/spool/stationguard"
+    /// The largest record the spool reads: 1 MiB.
+    public static let defaultSizeLimit = 1 << 20
+
+    /// The spool's folders; each is one state a record can be in.
+    enum Folder: String, CaseIterable {
+        case tmp, new, cur, done, quarantine
+
+        /// Kiosks (the upload group) write tmp/ and new/; the daemon alone writes the rest.
+        /// Set-group-ID so files take the folder's group. Applied only to folders we create.
+        var mode: mode_t {
+            switch self {
+            case .tmp, .new: return 0o2770
+            case .cur, .done, .quarantine: return 0o750
+            }
+        }
+    }
+
+    /// The root folder, as given (without trailing slashes).
+    public let root: String
+    /// Files larger than this many bytes are quarantined unread.
+    public let sizeLimit: Int
+
+    /// Opens the spool at `root`, creating the root and any missing folder.
+    ///
+    /// - Parameters:
+    ///   - root: the spool folder, e.g. `/var/spool/stationguard`. Its parent must exist.
+    ///   - sizeLimit: the largest record in bytes; larger ones are quarantined unread.
+    /// - Throws: `SpoolError` when the root or a folder is not a directory, a folder is a
+    ///   symlink or on another file system, or a folder cannot be created.
+    public init(root: String, sizeLimit: Int = Spool.defaultSizeLimit) throws {
+        var trimmed = root
+        while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed.removeLast() }
+        self.root = trimmed
+        self.sizeLimit = max(0, sizeLimit)
+
+        try Spool.makeDirectory(self.root, mode: 0o755)
+        // The root itself may be a symlink an administrator set up; its folders may not.
+        let rootStatus = try SystemCall.stat(self.root).orThrow("stat", self.root)
+        guard rootStatus.st_mode & S_IFMT == S_IFDIR else {
+            throw SpoolError(path: self.root, reason: .notADirectory)
+        }
+        for folder in Folder.allCases {
+            let path = self.path(folder)
+            try Spool.makeDirectory(path, mode: folder.mode)
+            let status = try SystemCall.lstat(path).orThrow("lstat", path)
+            guard status.st_mode & S_IFMT == S_IFDIR else {
+                throw SpoolError(path: path, reason: .notADirectory)
+            }
+            guard status.st_dev == rootStatus.st_dev else {
+                throw SpoolError(path: path, reason: .notOneFileSystem)
+            }
+        }
+    }
+
+    // MARK: - Listing
+
+    /// Names of records waiting in new/, oldest first (by modification time, then name).
+    ///
+    /// Only record names count (see `isRecordName`): dotfiles, `*.part` and other names are
+    /// left alone. Symlinks, FIFOs and other odd files with record names are listed so that a
+    /// claim can quarantine them.
+    /// - Parameters:
+    ///   - olderThan: leave out files modified less than this many seconds before `now`, so a
+    ///     timer rescan does not snatch a file a kiosk is still writing in place (scp).
+    ///     Hints from `SpoolWatcher` come after the writer closed the file and need no wait.
+    ///   - now: the present moment (injectable for tests).
+    /// - Throws: `SpoolError` when new/ cannot be read.
+    public func scan(olderThan: Double = 0, now: Date = Date()) throws -> [String] {
+        let cutoff = now.timeIntervalSince1970 - olderThan
+        return try listOldestFirst(.new, only: Spool.isRecordName).filter { entry in
+            olderThan <= 0 || entry.modified <= cutoff
+        }.map(\.name)
+    }
+
+    /// Names left in cur/: claimed earlier but never settled (the daemon stopped or the journal
+    /// was down). They must be processed again, with `resume`. Oldest first.
+    /// - Throws: `SpoolError` when cur/ cannot be read.
+    public func unfinished() throws -> [String] {
+        try listOldestFirst(.cur, only: { !$0.hasPrefix(".") }).map(\.name)
+    }
+
+    /// Whether `name` is a record name: a plain file name ending in `.json`, with something before
+    /// it, not starting with `.` (which also leaves out `NAME.json.part`, rsync's dot-temp files
+    /// and the like).
+    public static func isRecordName(_ name: String) -> Bool {
+        name.count > 5 && name.hasSuffix(".json") && !name.hasPrefix(".") && !name.contains("/")
+            && !name.utf8.contains(0)
+    }
+
+    private func listOldestFirst(_ folder: Folder, only accept: (String) -> Bool) throws
+        -> [(name: String, modified: Double)]
+    {
+        let directory = path(folder)
+        let names = try SystemCall.listDirectory(directory).orThrow("opendir", directory)
+        var entries: [(name: String, modified: Double, nanoseconds: Int, seconds: Int)] = []
+        for name in names where accept(name) {
+            // lstat: the listing must not follow a kiosk's symlink. A name gone meanwhile was taken.
+            guard case .success(let status) = SystemCall.lstat(path(folder, name)) else { continue }
+            let seconds = Int(status.st_mtim.tv_sec), nanoseconds = Int(status.st_mtim.tv_nsec)
+            entries.append((name, Double(seconds) + Double(nanoseconds) / 1e9, nanoseconds, seconds))
+        }
+        entries.sort { a, b in
+            (a.seconds, a.nanoseconds) != (b.seconds, b.nanoseconds)
+                ? (a.seconds, a.nanoseconds) < (b.seconds, b.nanoseconds) : a.name < b.name
+        }
+        return entries.map { ($0.name, $0.modified) }
+    }
+
+    // MARK: - Paths (built here and nowhere else)
+
+    func path(_ folder: Folder) -> String {
+        root + "/" + folder.rawValue
+    }
+
+    func path(_ folder: Folder, _ name: String) -> String {
+        path(folder) + "/" + name
+    }
+
+    func dayPath(_ day: String) -> String {
+        path(.done, day)
+    }
+
+    /// mkdir that accepts an existing entry (checked by the caller) and sets the exact mode on a
+    /// new folder, since mkdir(2) applies the umask and may drop the set-group-ID bit.
+    static func makeDirectory(_ path: String, mode: mode_t) throws {
+        switch SystemCall.mkdir(path, mode) {
+        case .success:
+            try SystemCall.chmod(path, mode).orThrow("chmod", path)
+        case .failure(.exists):
+            break
+        case .failure(let error):
+            throw SpoolError.system("mkdir", path, error)
+        }
+    }
+}

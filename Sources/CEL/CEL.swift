@@ -1,1 +1,0 @@
-// CEL: placeholder until the module lands.

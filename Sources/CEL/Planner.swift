@@ -1,0 +1,286 @@
+// Planner: AST → evaluable nodes, once per program (cel-go's interpreter/planner.go).
+// Names become frame slots, qualified names (`a.b.c`) are resolved against the declared
+// variables, functions become closures, constant regular expressions are compiled here.
+
+struct PlanFailure: Error {
+    var message: String
+    var exprID: Int
+}
+
+struct Planner {
+    let declarations: Declarations
+    /// What the checker resolved names, fields and calls to (empty when unchecked).
+    let references: [Int: Reference]
+    /// Unchecked programs may read variables nobody declared (bound at evaluation).
+    let allowUndeclared: Bool
+
+    private(set) var globalSlots: [String: Int] = [:]
+    private(set) var globalNames: [String] = []
+    private var locals: [(name: String, slot: Int)] = []
+    private var nextLocal = 0
+    private(set) var frameSize = 0
+    private var objectTypes: [String: ObjectType] = [:]
+    private var hostFunctions: [String: [FunctionOverload]] = [:]
+
+    init(declarations: Declarations, references: [Int: Reference], allowUndeclared: Bool) {
+        self.declarations = declarations
+        self.references = references
+        self.allowUndeclared = allowUndeclared
+        for name in declarations.variables.keys.sorted() { addGlobal(name) }
+        for t in declarations.objectTypes { objectTypes[t.name] = t }
+        for f in declarations.functions { hostFunctions[f.name, default: []].append(contentsOf: f.overloads) }
+    }
+
+    @discardableResult
+    private mutating func addGlobal(_ name: String) -> Int {
+        if let s = globalSlots[name] { return s }
+        let s = globalNames.count
+        globalSlots[name] = s
+        globalNames.append(name)
+        return s
+    }
+
+    /// Plans the whole tree; local slots are numbered after the globals.
+    mutating func planRoot(_ e: Expr) throws -> Node {
+        // Undeclared names may add globals while planning, so locals are planned with
+        // provisional numbers and shifted afterwards would be messy; instead collect the
+        // free names first.
+        if allowUndeclared { collectFreeNames(e, bound: []) }
+        nextLocal = globalNames.count
+        frameSize = nextLocal
+        return try plan(e)
+    }
+
+    private mutating func collectFreeNames(_ e: Expr, bound: Set<String>) {
+        switch e.kind {
+        case .literal: break
+        case .ident(let n):
+            let name = n.hasPrefix(".") ? String(n.dropFirst()) : n
+            if (n.hasPrefix(".") || !bound.contains(name)), Planner.typeValue(name, objectTypes) == nil {
+                addGlobal(name)
+            }
+        case .select(let o, _, _):
+            if let q = qualifiedName(e), !bound.contains(q.root), globalSlots[q.name] != nil { return }
+            collectFreeNames(o, bound: bound)
+        case .call(let t, let fn, let args):
+            if let t, namespace(t, fn) == nil { collectFreeNames(t, bound: bound) }
+            for a in args { collectFreeNames(a, bound: bound) }
+        case .list(let els, _): for x in els { collectFreeNames(x, bound: bound) }
+        case .map(let entries):
+            for en in entries { collectFreeNames(en.key, bound: bound); collectFreeNames(en.value, bound: bound) }
+        case .comprehension(let c):
+            collectFreeNames(c.iterRange, bound: bound)
+            collectFreeNames(c.accuInit, bound: bound)
+            var inner = bound
+            inner.insert(c.accuVar); inner.insert(c.iterVar)
+            if let v2 = c.iterVar2 { inner.insert(v2) }
+            collectFreeNames(c.loopCondition, bound: inner)
+            collectFreeNames(c.loopStep, bound: inner)
+            collectFreeNames(c.result, bound: bound.union([c.accuVar]))
+        }
+    }
+
+    // MARK: names
+
+    static func typeValue(_ name: String, _ objects: [String: ObjectType]) -> CELType? {
+        switch name {
+        case "int": return .int
+        case "uint": return .uint
+        case "double": return .double
+        case "bool": return .bool
+        case "string": return .string
+        case "bytes": return .bytes
+        case "list": return .list(.dyn)
+        case "map": return .map(.dyn, .dyn)
+        case "null_type": return .null
+        case "type": return .type(.dyn)
+        case "google.protobuf.Timestamp": return .timestamp
+        case "google.protobuf.Duration": return .duration
+        case "optional_type": return .optional(.dyn)
+        default: return objects[name] != nil ? .object(name) : nil
+        }
+    }
+
+    /// The namespace `t` names when `t.function(...)` is really the global `ns.function`
+    /// (unchecked programs; checked ones have the checker's reference).
+    private func namespace(_ t: Expr, _ function: String) -> String? {
+        guard let q = qualifiedName(t), !q.root.hasPrefix("."), local(q.root) == nil, globalSlots[q.name] == nil else { return nil }
+        let full = q.name + "." + function
+        if hostFunctions[full] != nil || full.hasPrefix("optional.") { return q.name }
+        return nil
+    }
+
+    private func local(_ name: String) -> Int? {
+        for l in locals.reversed() where l.name == name { return l.slot }
+        return nil
+    }
+
+    /// `a.b.c` as a dotted name with its root identifier, if `e` is a select chain over an ident.
+    private func qualifiedName(_ e: Expr) -> (name: String, root: String)? {
+        switch e.kind {
+        case .ident(let n): return (n.hasPrefix(".") ? String(n.dropFirst()) : n, n)
+        case .select(let o, let f, false):
+            guard let q = qualifiedName(o) else { return nil }
+            return (q.name + "." + f, q.root)
+        default: return nil
+        }
+    }
+
+    private mutating func planIdent(_ n: String, id: Int) -> Node {
+        let rootScope = n.hasPrefix(".")
+        let name = rootScope ? String(n.dropFirst()) : n
+        if !rootScope, let s = local(name) { return SlotNode(id: id, slot: s) }
+        if let s = globalSlots[name] { return SlotNode(id: id, slot: s) }
+        if let t = Planner.typeValue(name, objectTypes) { return ConstNode(id: id, .type(t)) }
+        return FailNode(id: id, "undeclared reference to '\(name)'")
+    }
+
+    // MARK: nodes
+
+    mutating func plan(_ e: Expr) throws -> Node {
+        let id = e.id
+        switch e.kind {
+        case .literal(let c):
+            return ConstNode(id: id, c.value)
+        case .ident(let n):
+            switch references[id] {
+            case .variable(let name)?: if let s = globalSlots[name] { return SlotNode(id: id, slot: s) }
+            case .typeName(let t)?: return ConstNode(id: id, .type(t.runtimeNormalised))
+            default: break
+            }
+            return planIdent(n, id: id)
+        case .select(let operand, let field, let testOnly):
+            if testOnly { return HasNode(id: id, operand: try plan(operand), field: field) }
+            switch references[id] {
+            case .variable(let name)?: if let s = globalSlots[name] { return SlotNode(id: id, slot: s) }
+            case .typeName(let t)?: return ConstNode(id: id, .type(t.runtimeNormalised))
+            case .field(let type, _)?: return SelectNode(id: id, operand: try plan(operand), field: field, knownType: type)
+            default: break
+            }
+            // A dotted name declared as one variable (`a.b.c`) wins over field selection,
+            // unless its root is a comprehension variable.
+            if let q = qualifiedName(e), q.root.hasPrefix(".") || local(q.root) == nil {
+                if let s = globalSlots[q.name] { return SlotNode(id: id, slot: s) }
+                if let t = Planner.typeValue(q.name, objectTypes) { return ConstNode(id: id, .type(t)) }
+            }
+            return SelectNode(id: id, operand: try plan(operand), field: field, knownType: nil)
+        case .list(let elements, let optionalIndices):
+            let nodes = try elements.map { try plan($0) }
+            let opt = (0..<elements.count).map { optionalIndices.contains($0) }
+            if !opt.contains(true), nodes.allSatisfy({ $0 is ConstNode }) {
+                return ConstNode(id: id, .list(nodes.map { ($0 as! ConstNode).value }))
+            }
+            return ListNode(id: id, nodes, optional: opt)
+        case .map(let entries):
+            let keys = try entries.map { try plan($0.key) }
+            let values = try entries.map { try plan($0.value) }
+            return MapNode(id: id, keys: keys, values: values, optional: entries.map(\.optional))
+        case .comprehension(let c):
+            return try planComprehension(c, id: id)
+        case .call(let target, let function, let args):
+            return try planCall(target: target, function: function, args: args, id: id)
+        }
+    }
+
+    private mutating func pushLocal(_ name: String) -> Int {
+        let s = nextLocal
+        nextLocal += 1
+        frameSize = max(frameSize, nextLocal)
+        locals.append((name, s))
+        return s
+    }
+
+    private mutating func popLocal() { locals.removeLast(); nextLocal -= 1 }
+
+    private mutating func planComprehension(_ c: Comprehension, id: Int) throws -> Node {
+        let range = try plan(c.iterRange)
+        let initN = try plan(c.accuInit)
+        let accu = pushLocal(c.accuVar)
+        let it = pushLocal(c.iterVar)
+        let it2 = c.iterVar2.map { pushLocal($0) } ?? -1
+        let cond = try plan(c.loopCondition)
+        let step = try plan(c.loopStep)
+        if it2 >= 0 { popLocal() }
+        popLocal()
+        let result = try plan(c.result)
+        popLocal()
+        return ComprehensionNode(id: id, iterSlot: it, iter2Slot: it2, accuSlot: accu, range: range, accuInit: initN,
+                                 condition: cond, step: step, result: result)
+    }
+
+    static func invoke(_ impl: FunctionOverload.Implementation, _ args: [Value]) -> Value {
+        switch impl {
+        case .unary(let f): return args.count == 1 ? f(args[0]) : .fail("wrong number of arguments")
+        case .binary(let f): return args.count == 2 ? f(args[0], args[1]) : .fail("wrong number of arguments")
+        case .nary(let f): return f(args)
+        }
+    }
+
+    private func node(for impl: FunctionOverload.Implementation, _ args: [Node], id: Int) -> Node {
+        switch impl {
+        case .unary(let f) where args.count == 1: return UnaryCallNode(id: id, args[0], f)
+        case .binary(let f) where args.count == 2: return BinaryCallNode(id: id, args[0], args[1], f)
+        default: return NaryCallNode(id: id, args) { Planner.invoke(impl, $0) }
+        }
+    }
+
+    private mutating func planCall(target: Expr?, function: String, args: [Expr], id: Int) throws -> Node {
+        // `math.greatest(x)` and `optional.of(x)` parse as member calls on a namespace.
+        if target != nil, case .function(let name, _, true)? = references[id] {
+            return try planCall(target: nil, function: name, args: args, id: id)
+        }
+        if let t = target, let ns = namespace(t, function) {
+            return try planCall(target: nil, function: ns + "." + function, args: args, id: id)
+        }
+        if target == nil {
+            switch (function, args.count) {
+            case (Operator.logicalAnd, 2): return AndNode(id: id, try plan(args[0]), try plan(args[1]))
+            case (Operator.logicalOr, 2): return OrNode(id: id, try plan(args[0]), try plan(args[1]))
+            case (Operator.logicalNot, 1): return NotNode(id: id, try plan(args[0]))
+            case (Operator.notStrictlyFalse, 1): return NotStrictlyFalseNode(id: id, try plan(args[0]))
+            case (Operator.conditional, 3):
+                return ConditionalNode(id: id, try plan(args[0]), try plan(args[1]), try plan(args[2]))
+            case (Operator.equals, 2): return EqualsNode(id: id, try plan(args[0]), try plan(args[1]), negated: false)
+            case (Operator.notEquals, 2): return EqualsNode(id: id, try plan(args[0]), try plan(args[1]), negated: true)
+            case (Operator.less, 2): return RelationNode(id: id, try plan(args[0]), try plan(args[1]), .less, function: function)
+            case (Operator.lessEquals, 2): return RelationNode(id: id, try plan(args[0]), try plan(args[1]), .lessEquals, function: function)
+            case (Operator.greater, 2): return RelationNode(id: id, try plan(args[0]), try plan(args[1]), .greater, function: function)
+            case (Operator.greaterEquals, 2): return RelationNode(id: id, try plan(args[0]), try plan(args[1]), .greaterEquals, function: function)
+            case (Operator.add, 2):
+                // Macro accumulation `@result + [e]` appends in place.
+                if case .ident(let n) = args[0].kind, n == Parser.accu, let slot = local(n),
+                   case .list(let els, let opt) = args[1].kind, els.count == 1, opt.isEmpty {
+                    return AppendNode(id: id, accuSlot: slot, element: try plan(els[0]))
+                }
+            default: break
+            }
+        }
+        var argExprs = args
+        if let target { argExprs.insert(target, at: 0) }
+        let nodes = try argExprs.map { try plan($0) }
+
+        if let overloads = hostFunctions[function] {
+            let fitting = overloads.filter { $0.isMember == (target != nil) && $0.parameters.count == nodes.count }
+            if fitting.count == 1 { return node(for: fitting[0].implementation, nodes, id: id) }
+            if !fitting.isEmpty { return OverloadedCallNode(id: id, function: function, nodes, fitting) }
+        }
+        if function == "matches", nodes.count == 2, let pattern = nodes[1] as? ConstNode, case .string(let p) = pattern.value {
+            // Compile a constant pattern once; a bad one is a compile-time error.
+            let re: CELRegex
+            do { re = try CELRegex.compile(p) } catch {
+                throw PlanFailure(message: "invalid regular expression: \(error)", exprID: pattern.id)
+            }
+            return UnaryCallNode(id: id, nodes[0]) { v in
+                guard case .string(let s) = v else { return .noOverload("matches", v) }
+                return .bool(re.matches(s))
+            }
+        }
+        if let impl = StandardLibrary.implementation(function, arity: nodes.count) {
+            return node(for: impl, nodes, id: id)
+        }
+        if let impl = OptionalLibrary.implementation(function, arity: nodes.count, member: target != nil) {
+            return node(for: impl, nodes, id: id)
+        }
+        return FailNode(id: id, "no such function: \(function)")
+    }
+}

@@ -1,0 +1,240 @@
+// Time: timestamps and durations for CEL: RFC 3339 and Go-style duration text, range
+// checks, arithmetic in nanoseconds (Int128, so no intermediate overflows), and calendar
+// fields in UTC, a fixed offset ("+08:00") or an IANA zone ("Asia/Shanghai").
+
+import Foundation
+
+enum CELTime {
+    /// 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z in Unix seconds.
+    static let minSeconds: Int64 = -62_135_596_800
+    static let maxSeconds: Int64 = 253_402_300_799
+    /// The spec's duration range, about ±10000 years.
+    static let maxDurationSeconds: Int64 = 315_576_000_000
+    static let nanosPerSecond: Int128 = 1_000_000_000
+
+    static func timestamp(nanos total: Int128) -> Value {
+        var s = total / nanosPerSecond
+        var n = total % nanosPerSecond
+        if n < 0 { n += nanosPerSecond; s -= 1 }
+        guard s >= Int128(minSeconds), s <= Int128(maxSeconds) else { return .fail("timestamp out of range") }
+        return .timestamp(CELTimestamp(seconds: Int64(s), nanos: Int32(n)))
+    }
+
+    static func duration(nanos total: Int128) -> Value {
+        let s = total / nanosPerSecond    // truncates toward zero: seconds and nanos share a sign
+        let n = total % nanosPerSecond
+        guard s >= -Int128(maxDurationSeconds), s <= Int128(maxDurationSeconds) else { return .fail("duration out of range") }
+        return .duration(CELDuration(seconds: Int64(s), nanos: Int32(n)))
+    }
+
+    static func nanos(_ t: CELTimestamp) -> Int128 { Int128(t.seconds) * nanosPerSecond + Int128(t.nanos) }
+    static func nanos(_ d: CELDuration) -> Int128 { Int128(d.seconds) * nanosPerSecond + Int128(d.nanos) }
+
+    // MARK: civil calendar (proleptic Gregorian; Howard Hinnant's algorithms)
+
+    static func daysFromCivil(_ y0: Int64, _ m: Int64, _ d: Int64) -> Int64 {
+        let y = m <= 2 ? y0 - 1 : y0
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (m + 9) % 12
+        let doy = (153 * mp + 2) / 5 + d - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    static func civilFromDays(_ z0: Int64) -> (year: Int64, month: Int64, day: Int64) {
+        let z = z0 + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let y = yoe + era * 400
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (m <= 2 ? y + 1 : y, m, d)
+    }
+
+    // MARK: parsing and formatting
+
+    /// RFC 3339: `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`.
+    static func parseTimestamp(_ text: String) -> Value {
+        let b = Array(text.utf8)
+        var i = 0
+        func num(_ n: Int) -> Int64? {
+            guard i + n <= b.count else { return nil }
+            var v: Int64 = 0
+            for k in i..<(i + n) {
+                guard b[k] >= 48, b[k] <= 57 else { return nil }
+                v = v * 10 + Int64(b[k] - 48)
+            }
+            i += n
+            return v
+        }
+        func lit(_ c: UInt8) -> Bool { if i < b.count, b[i] == c { i += 1; return true }; return false }
+        let bad = Value.fail("timestamp parse error: '\(text)' is not RFC 3339")
+        guard let y = num(4), lit(45), let mo = num(2), lit(45), let d = num(2) else { return bad }
+        guard i < b.count, b[i] == 84 || b[i] == 116 else { return bad }
+        i += 1
+        guard let h = num(2), lit(58), let mi = num(2), lit(58), let s = num(2) else { return bad }
+        var nanos: Int64 = 0
+        if lit(46) {
+            var digits = 0
+            while i < b.count, b[i] >= 48, b[i] <= 57 {
+                if digits < 9 { nanos = nanos * 10 + Int64(b[i] - 48) }
+                digits += 1; i += 1
+            }
+            guard digits > 0 else { return bad }
+            for _ in digits..<max(digits, 9) { nanos *= 10 }
+        }
+        var offset: Int64 = 0
+        if lit(90) || lit(122) {
+        } else if i < b.count, b[i] == 43 || b[i] == 45 {
+            let neg = b[i] == 45
+            i += 1
+            guard let oh = num(2), lit(58), let om = num(2), oh < 24, om < 60 else { return bad }
+            offset = (oh * 3600 + om * 60) * (neg ? -1 : 1)
+        } else { return bad }
+        guard i == b.count, (1...12).contains(mo), d >= 1, d <= daysIn(month: mo, year: y), h < 24, mi < 60, s < 61 else {
+            return bad
+        }
+        let secs = daysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s - offset
+        return timestamp(nanos: Int128(secs) * nanosPerSecond + Int128(nanos))
+    }
+
+    static func daysIn(month m: Int64, year y: Int64) -> Int64 {
+        switch m {
+        case 2: return (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)) ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    static func pad(_ v: Int64, _ w: Int) -> String {
+        let s = String(v)
+        return s.count >= w ? s : String(repeating: "0", count: w - s.count) + s
+    }
+
+    /// RFC 3339 in UTC with the fraction trimmed of trailing zeros (Go's RFC3339Nano).
+    static func format(_ t: CELTimestamp) -> String {
+        let days = t.seconds >= 0 ? t.seconds / 86400 : (t.seconds - 86399) / 86400
+        let rem = t.seconds - days * 86400
+        let (y, m, d) = civilFromDays(days)
+        var s = "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(rem / 3600, 2)):\(pad(rem / 60 % 60, 2)):\(pad(rem % 60, 2))"
+        if t.nanos != 0 {
+            var f = pad(Int64(t.nanos), 9)
+            while f.hasSuffix("0") { f.removeLast() }
+            s += "." + f
+        }
+        return s + "Z"
+    }
+
+    /// Protobuf-JSON duration text: `-1.5s`, `1000000s`.
+    static func format(_ d: CELDuration) -> String {
+        let neg = d.seconds < 0 || d.nanos < 0
+        var s = (neg ? "-" : "") + String(d.seconds.magnitude)
+        if d.nanos != 0 {
+            var f = pad(Int64(d.nanos.magnitude), 9)
+            while f.hasSuffix("0") { f.removeLast() }
+            s += "." + f
+        }
+        return s + "s"
+    }
+
+    /// Go's time.ParseDuration grammar: `[-+]` then one or more `<decimal><unit>`, units
+    /// h m s ms us µs ns; the spec's range applies.
+    static func parseDuration(_ text: String) -> Value {
+        let bad = Value.fail("invalid duration '\(text)'")
+        var sc = Array(text.unicodeScalars)
+        var neg = false
+        if let f = sc.first, f == "-" || f == "+" { neg = f == "-"; sc.removeFirst() }
+        if sc.count == 1 && sc[0] == "0" { return .duration(CELDuration(seconds: 0)) }
+        guard !sc.isEmpty else { return bad }
+        var total: Int128 = 0
+        var i = 0
+        let limit = Int128(maxDurationSeconds + 1) * nanosPerSecond
+        while i < sc.count {
+            var whole: Int128 = 0
+            var frac: Int128 = 0, fracScale: Int128 = 1
+            var anyDigit = false
+            while i < sc.count, sc[i] >= "0", sc[i] <= "9" {
+                whole = whole * 10 + Int128(sc[i].value - 48); anyDigit = true; i += 1
+                if whole > limit { return .fail("duration out of range") }
+            }
+            if i < sc.count, sc[i] == "." {
+                i += 1
+                while i < sc.count, sc[i] >= "0", sc[i] <= "9" {
+                    if fracScale < 1_000_000_000_000_000_000 { frac = frac * 10 + Int128(sc[i].value - 48); fracScale *= 10 }
+                    anyDigit = true; i += 1
+                }
+            }
+            guard anyDigit else { return bad }
+            var unit = ""
+            while i < sc.count, !(sc[i] >= "0" && sc[i] <= "9"), sc[i] != "." { unit.unicodeScalars.append(sc[i]); i += 1 }
+            let perUnit: Int128
+            switch unit {
+            case "h": perUnit = 3600 * nanosPerSecond
+            case "m": perUnit = 60 * nanosPerSecond
+            case "s": perUnit = nanosPerSecond
+            case "ms": perUnit = 1_000_000
+            case "us", "µs", "μs": perUnit = 1_000
+            case "ns": perUnit = 1
+            default: return bad
+            }
+            total += whole * perUnit + frac * perUnit / fracScale
+            if total > limit { return .fail("duration out of range") }
+        }
+        return duration(nanos: neg ? -total : total)
+    }
+
+    // MARK: time zones
+
+    /// Seconds east of UTC for `zone` at instant `t`: "UTC", "+08:00", "-02:30", "02:00"
+    /// or an IANA name. nil if the zone is unknown.
+    static func offset(zone: String, at t: CELTimestamp) -> Int64? {
+        if zone.isEmpty { return nil }
+        let u = Array(zone.utf8)
+        let isOffset = u.allSatisfy { ($0 >= 48 && $0 <= 57) || $0 == 58 || $0 == 43 || $0 == 45 }
+        if isOffset {
+            var k = 0
+            var sign: Int64 = 1
+            if u[0] == 43 || u[0] == 45 { sign = u[0] == 45 ? -1 : 1; k = 1 }
+            let parts = String(decoding: u[k...], as: UTF8.self).split(separator: ":", omittingEmptySubsequences: false)
+            guard parts.count == 2, let h = Int64(parts[0]), let m = Int64(parts[1]), parts[0].count <= 2,
+                  parts[1].count == 2, h < 24, m < 60 else { return nil }
+            return sign * (h * 3600 + m * 60)
+        }
+        if zone == "UTC" || zone == "Z" { return 0 }
+        guard let tz = TimeZone(identifier: zone) else { return nil }
+        let date = Date(timeIntervalSince1970: TimeInterval(t.seconds))
+        return Int64(tz.secondsFromGMT(for: date))
+    }
+
+    enum Field { case fullYear, month, date, dayOfMonth, dayOfWeek, dayOfYear, hours, minutes, seconds, milliseconds }
+
+    static func field(_ f: Field, of t: CELTimestamp, zone: String?) -> Value {
+        var local = t.seconds
+        if let zone {
+            guard let off = offset(zone: zone, at: t) else { return .fail("unknown time zone '\(zone)'") }
+            local += off
+        }
+        let days = local >= 0 ? local / 86400 : (local - 86399) / 86400
+        let rem = local - days * 86400
+        switch f {
+        case .hours: return .int(rem / 3600)
+        case .minutes: return .int(rem / 60 % 60)
+        case .seconds: return .int(rem % 60)
+        case .milliseconds: return .int(Int64(t.nanos) / 1_000_000)
+        case .dayOfWeek: return .int(((days % 7) + 11) % 7)   // 1970-01-01 was a Thursday (4)
+        default: break
+        }
+        let (y, m, d) = civilFromDays(days)
+        switch f {
+        case .fullYear: return .int(y)
+        case .month: return .int(m - 1)
+        case .date: return .int(d)
+        case .dayOfMonth: return .int(d - 1)
+        default: return .int(days - daysFromCivil(y, 1, 1))
+        }
+    }
+}

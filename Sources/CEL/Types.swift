@@ -1,0 +1,111 @@
+// Types: what the checker reasons about and what `type(x)` returns at run time.
+
+/// A CEL type. `dyn` is the open type: the checker accepts anything there and defers to run time.
+public indirect enum CELType: Hashable, Sendable, CustomStringConvertible {
+    case dyn
+    case null
+    case bool
+    case int
+    case uint
+    case double
+    case string
+    case bytes
+    case timestamp
+    case duration
+    case list(CELType)
+    case map(CELType, CELType)
+    /// A host-declared object type, by name (see `ObjectType`).
+    case object(String)
+    /// The type of a type value, e.g. `type(int)` is `.type(.int)`.
+    case type(CELType)
+    case optional(CELType)
+    /// A type parameter in a function signature (`A`, `K`, `V`).
+    case parameter(String)
+    /// The checker's marker for an expression that already failed to check.
+    case error
+
+    /// The CEL spelling, as `type()` names it and error messages show it.
+    public var description: String {
+        switch self {
+        case .dyn: return "dyn"
+        case .null: return "null_type"
+        case .bool: return "bool"
+        case .int: return "int"
+        case .uint: return "uint"
+        case .double: return "double"
+        case .string: return "string"
+        case .bytes: return "bytes"
+        case .timestamp: return "google.protobuf.Timestamp"
+        case .duration: return "google.protobuf.Duration"
+        case .list(let e): return "list(\(e))"
+        case .map(let k, let v): return "map(\(k), \(v))"
+        case .object(let name): return name
+        case .type(let t): return "type(\(t))"
+        case .optional(let t): return "optional_type(\(t))"
+        case .parameter(let name): return name
+        case .error: return "*error*"
+        }
+    }
+}
+
+/// A host-declared object type: a name and typed fields in a fixed order. The checker
+/// resolves `x.field` to a slot index, so evaluation reads `ObjectValue.fields[slot]`.
+public final class ObjectType: Hashable, CustomStringConvertible {
+    public let name: String
+    public let fields: [(name: String, type: CELType)]
+    private let slots: [String: Int]
+
+    public init(name: String, fields: [(name: String, type: CELType)]) {
+        self.name = name
+        self.fields = fields
+        var slots: [String: Int] = [:]
+        for (i, f) in fields.enumerated() { slots[f.name] = i }
+        self.slots = slots
+    }
+
+    /// The slot of a field, or nil if the type has no such field.
+    public func slot(of field: String) -> Int? { slots[field] }
+
+    public var description: String { name }
+    public static func == (a: ObjectType, b: ObjectType) -> Bool { a === b }
+    public func hash(into h: inout Hasher) { h.combine(ObjectIdentifier(self)) }
+}
+
+/// What a host declares to an `Environment`: variables, object types and extra functions.
+public struct Declarations {
+    public var variables: [String: CELType]
+    public var objectTypes: [ObjectType]
+    public var functions: [FunctionDecl]
+    public init(variables: [String: CELType] = [:], objectTypes: [ObjectType] = [], functions: [FunctionDecl] = []) {
+        self.variables = variables
+        self.objectTypes = objectTypes
+        self.functions = functions
+    }
+}
+
+/// A function a host adds (e.g. the station's date helpers), with one or more overloads.
+public struct FunctionDecl {
+    public var name: String
+    public var overloads: [FunctionOverload]
+    public init(name: String, overloads: [FunctionOverload]) { self.name = name; self.overloads = overloads }
+}
+
+/// One signature of a function and its implementation. Implementations return `.error(…)`
+/// rather than throwing; they must not trap on any input.
+public struct FunctionOverload {
+    public enum Implementation {
+        case unary((Value) -> Value)
+        case binary((Value, Value) -> Value)
+        case nary(([Value]) -> Value)
+    }
+    public var id: String
+    /// Called as `target.name(args…)` (true) or `name(args…)` (false).
+    public var isMember: Bool
+    /// Parameter types; for a member overload the first is the receiver.
+    public var parameters: [CELType]
+    public var result: CELType
+    public var implementation: Implementation
+    public init(id: String, isMember: Bool = false, parameters: [CELType], result: CELType, implementation: Implementation) {
+        self.id = id; self.isMember = isMember; self.parameters = parameters; self.result = result; self.implementation = implementation
+    }
+}

@@ -1,0 +1,243 @@
+// ValueSemantics: what the spec says about values at run time: runtime types, heterogeneous
+// equality and ordering across int/uint/double, code-point string order, and the error
+// values the standard library returns (one constructor per kind, so wording never drifts).
+
+// MARK: - Errors
+
+extension Value {
+    static func noOverload(_ function: String, _ args: Value...) -> Value {
+        .error(EvalError("no such overload: \(function)(\(args.map { $0.runtimeType.description }.joined(separator: ", ")))"))
+    }
+    static func noOverload(_ function: String, list args: [Value]) -> Value {
+        .error(EvalError("no such overload: \(function)(\(args.map { $0.runtimeType.description }.joined(separator: ", ")))"))
+    }
+    static func fail(_ message: String) -> Value { .error(EvalError(message)) }
+    static let overflow = Value.error(EvalError("integer overflow"))
+    static let divisionByZero = Value.error(EvalError("division by zero"))
+    static let moduloByZero = Value.error(EvalError("modulus by zero"))
+
+    public var isError: Bool { if case .error = self { return true }; return false }
+}
+
+// MARK: - Runtime types
+
+extension Value {
+    /// What `type(x)` returns. Parameterised types lose their parameters at run time
+    /// (`type([1]) == type(['a'])`), so they are normalised to `dyn` parameters here.
+    public var runtimeType: CELType {
+        switch self {
+        case .null: return .null
+        case .bool: return .bool
+        case .int: return .int
+        case .uint: return .uint
+        case .double: return .double
+        case .string: return .string
+        case .bytes: return .bytes
+        case .list: return .list(.dyn)
+        case .map: return .map(.dyn, .dyn)
+        case .timestamp: return .timestamp
+        case .duration: return .duration
+        case .type: return .type(.dyn)
+        case .object(let o): return .object(o.type.name)
+        case .optional: return .optional(.dyn)
+        case .error: return .error
+        }
+    }
+}
+
+extension CELType {
+    /// The run-time form of a type value (see `Value.runtimeType`).
+    var runtimeNormalised: CELType {
+        switch self {
+        case .list: return .list(.dyn)
+        case .map: return .map(.dyn, .dyn)
+        case .type: return .type(.dyn)
+        case .optional: return .optional(.dyn)
+        default: return self
+        }
+    }
+
+    /// True when a run-time value may be passed where this type is declared (overload selection).
+    func admits(_ v: Value) -> Bool {
+        switch (self, v) {
+        case (.dyn, _), (.parameter, _): return true
+        case (.null, .null), (.bool, .bool), (.int, .int), (.uint, .uint), (.double, .double),
+             (.string, .string), (.bytes, .bytes), (.list, .list), (.map, .map),
+             (.timestamp, .timestamp), (.duration, .duration), (.type, .type), (.optional, .optional):
+            return true
+        case (.object(let n), .object(let o)): return o.type.name == n
+        default: return false
+        }
+    }
+}
+
+// MARK: - Equality
+
+/// Strings compare by code points (not Swift's canonical equivalence): equal UTF-8 bytes.
+@inline(__always) func sameCodePoints(_ a: String, _ b: String) -> Bool {
+    a.utf8.count == b.utf8.count && a.utf8.elementsEqual(b.utf8)
+}
+
+/// Code-point order of two strings, which is UTF-8 byte order.
+@inline(__always) func codePointOrder(_ a: String, _ b: String) -> Int {
+    var i = a.utf8.makeIterator(), j = b.utf8.makeIterator()
+    while true {
+        switch (i.next(), j.next()) {
+        case (nil, nil): return 0
+        case (nil, _): return -1
+        case (_, nil): return 1
+        case (let x?, let y?): if x != y { return x < y ? -1 : 1 }
+        }
+    }
+}
+
+extension Value {
+    /// CEL `==` on two non-error values: numbers compare across int/uint/double, other
+    /// kinds must match (a mismatch is simply unequal), NaN is unequal to everything.
+    public func celEquals(_ other: Value) -> Bool {
+        switch (self, other) {
+        case (.null, .null): return true
+        case let (.bool(a), .bool(b)): return a == b
+        case let (.int(a), .int(b)): return a == b
+        case let (.uint(a), .uint(b)): return a == b
+        case let (.double(a), .double(b)): return a == b
+        case (.int, .uint), (.int, .double), (.uint, .int), (.uint, .double), (.double, .int), (.double, .uint):
+            return numericOrder(self, other) == 0
+        case let (.string(a), .string(b)): return sameCodePoints(a, b)
+        case let (.bytes(a), .bytes(b)): return a == b
+        case let (.list(a), .list(b)):
+            guard a.count == b.count else { return false }
+            for k in 0..<a.count where !a[k].celEquals(b[k]) { return false }
+            return true
+        case let (.map(a), .map(b)):
+            guard a.count == b.count else { return false }
+            for (k, v) in a.entries {
+                guard let w = b[k], v.celEquals(w) else { return false }
+            }
+            return true
+        case let (.timestamp(a), .timestamp(b)): return a == b
+        case let (.duration(a), .duration(b)): return a == b
+        case let (.type(a), .type(b)): return a.runtimeNormalised == b.runtimeNormalised
+        case let (.object(a), .object(b)):
+            if a === b { return true }
+            guard a.type === b.type else { return false }
+            for k in 0..<a.fields.count {
+                switch (a.fields[k], b.fields[k]) {
+                case (nil, nil): continue
+                case let (x?, y?): if !x.celEquals(y) { return false }
+                default: return false
+                }
+            }
+            return true
+        case let (.optional(a), .optional(b)):
+            switch (a, b) {
+            case (nil, nil): return true
+            case let (x?, y?): return x.celEquals(y)
+            default: return false
+            }
+        default: return false
+        }
+    }
+}
+
+// MARK: - Ordering
+
+/// -1/0/1 for two numbers of any numeric kinds compared exactly; nil if either is NaN or
+/// either is not a number.
+func numericOrder(_ a: Value, _ b: Value) -> Int? {
+    @inline(__always) func cmp<T: Comparable>(_ x: T, _ y: T) -> Int { x < y ? -1 : (x > y ? 1 : 0) }
+    switch (a, b) {
+    case let (.int(x), .int(y)): return cmp(x, y)
+    case let (.uint(x), .uint(y)): return cmp(x, y)
+    case let (.double(x), .double(y)): return x.isNaN || y.isNaN ? nil : cmp(x, y)
+    case let (.int(x), .uint(y)): return x < 0 ? -1 : cmp(UInt64(x), y)
+    case let (.uint(x), .int(y)): return y < 0 ? 1 : cmp(x, UInt64(y))
+    case let (.int(x), .double(y)): return intDoubleOrder(x, y)
+    case let (.double(x), .int(y)): return intDoubleOrder(y, x).map { -$0 }
+    case let (.uint(x), .double(y)): return uintDoubleOrder(x, y)
+    case let (.double(x), .uint(y)): return uintDoubleOrder(y, x).map { -$0 }
+    default: return nil
+    }
+}
+
+// cel-go (and the conformance suite) compare an int or uint with a double by converting
+// it to double, so 2^63-1 equals 2^63 as a double: follow it.
+private func intDoubleOrder(_ i: Int64, _ d: Double) -> Int? {
+    if d.isNaN { return nil }
+    let x = Double(i)
+    return x < d ? -1 : (x > d ? 1 : 0)
+}
+
+private func uintDoubleOrder(_ u: UInt64, _ d: Double) -> Int? {
+    if d.isNaN { return nil }
+    let x = Double(u)
+    return x < d ? -1 : (x > d ? 1 : 0)
+}
+
+extension Value {
+    /// CEL ordering: numbers across kinds, strings by code point, bytes, bools, times.
+    /// nil when the kinds have no ordering (`no such overload`) or a NaN is involved
+    /// (then every relation is false: see `isNaNComparison`).
+    func celOrder(_ other: Value) -> Int? {
+        @inline(__always) func cmp<T: Comparable>(_ x: T, _ y: T) -> Int { x < y ? -1 : (x > y ? 1 : 0) }
+        switch (self, other) {
+        case let (.string(a), .string(b)): return codePointOrder(a, b)
+        case let (.bool(a), .bool(b)): return a == b ? 0 : (a ? 1 : -1)
+        case let (.bytes(a), .bytes(b)):
+            return a.lexicographicallyPrecedes(b) ? -1 : (a == b ? 0 : 1)
+        case let (.timestamp(a), .timestamp(b)): return cmp(a, b)
+        case let (.duration(a), .duration(b)): return cmp(a, b)
+        default: return numericOrder(self, other)
+        }
+    }
+
+    var isNumber: Bool {
+        switch self { case .int, .uint, .double: return true; default: return false }
+    }
+}
+
+// MARK: - Formatting
+
+/// Go's `strconv.FormatFloat(d, 'g', -1, 64)`, which `string(double)` follows in cel-go.
+func formatDouble(_ d: Double) -> String {
+    if d.isNaN { return "NaN" }
+    if d.isInfinite { return d < 0 ? "-Inf" : "+Inf" }
+    if d == 0 { return d.sign == .minus ? "-0" : "0" }
+    // Shortest round-trip digits and decimal exponent from Swift's own shortest form.
+    var text = "\(abs(d))"
+    var exp10 = 0
+    if let e = text.firstIndex(where: { $0 == "e" || $0 == "E" }) {
+        exp10 = Int(text[text.index(after: e)...]) ?? 0
+        text = String(text[..<e])
+    }
+    var digits = ""
+    var pointPos = text.count
+    if let dot = text.firstIndex(of: ".") {
+        pointPos = text.distance(from: text.startIndex, to: dot)
+        digits = text.replacingOccurrences(of: ".", with: "")
+    } else {
+        digits = text
+    }
+    // Normalise: strip leading zeros (adjusting the point) and trailing zeros.
+    var lead = 0
+    for ch in digits { if ch == "0" { lead += 1 } else { break } }
+    digits.removeFirst(lead)
+    pointPos -= lead
+    while digits.hasSuffix("0") { digits.removeLast() }
+    if digits.isEmpty { digits = "0" }
+    let dp = pointPos + exp10          // decimal point position relative to digits
+    let x = dp - 1                      // scientific exponent
+    let sign = d < 0 ? "-" : ""
+    if x < -4 || x >= 6 {
+        // Go's %g on the shortest form switches to an exponent below 1e-4 and from 1e6.
+        var m = String(digits.first!)
+        if digits.count > 1 { m += "." + digits.dropFirst() }
+        let es = x < 0 ? "-" : "+"
+        let ev = abs(x) < 10 ? "0\(abs(x))" : "\(abs(x))"
+        return sign + m + "e" + es + ev
+    }
+    if dp <= 0 { return sign + "0." + String(repeating: "0", count: -dp) + digits }
+    if dp >= digits.count { return sign + digits + String(repeating: "0", count: dp - digits.count) }
+    let idx = digits.index(digits.startIndex, offsetBy: dp)
+    return sign + digits[..<idx] + "." + digits[idx...]
+}

@@ -1,0 +1,192 @@
+// CalendarDate and RFC3339Timestamp: the contract's two time formats, parsed by hand so that
+// only the exact forms pass (no locale, no lenient formatter, no host time zone).
+
+/// A proleptic Gregorian calendar date, `YYYY-MM-DD`; only real dates exist (leap years honoured).
+public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public let year: Int
+    public let month: Int
+    public let day: Int
+
+    /// nil unless the date exists (years 1–9999).
+    public init?(year: Int, month: Int, day: Int) {
+        guard (1...9999).contains(year), (1...12).contains(month),
+              (1...CalendarDate.daysIn(month: month, year: year)).contains(day) else { return nil }
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
+    /// Parses exactly `YYYY-MM-DD` (ASCII digits); nil for any other text or an impossible date.
+    public static func parse(_ text: String) -> CalendarDate? {
+        let u = Array(text.utf8)
+        guard u.count == 10, u[4] == UInt8(ascii: "-"), u[7] == UInt8(ascii: "-"),
+              let y = digits(u, 0, 4), let m = digits(u, 5, 2), let d = digits(u, 8, 2) else { return nil }
+        return CalendarDate(year: y, month: m, day: d)
+    }
+
+    public static func isLeap(_ year: Int) -> Bool { (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 }
+
+    public static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: return isLeap(year) ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    /// Days since 1970-01-01 (negative before).
+    public var daysSinceEpoch: Int {
+        // Howard Hinnant's days_from_civil.
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (month + 9) % 12
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146097 + doe - 719468
+    }
+
+    /// The date `days` after 1970-01-01.
+    public init(daysSinceEpoch days: Int) {
+        let z = days + 719468
+        let era = (z >= 0 ? z : z - 146096) / 146097
+        let doe = z - era * 146097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        self.year = yoe + era * 400 + (m <= 2 ? 1 : 0)
+        self.month = m
+        self.day = d
+    }
+
+    public static func < (a: CalendarDate, b: CalendarDate) -> Bool {
+        (a.year, a.month, a.day) < (b.year, b.month, b.day)
+    }
+
+    public var description: String { pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) }
+
+    /// The ASCII decimal number in u[start..<start+count], or nil if any byte is not a digit.
+    static func digits(_ u: [UInt8], _ start: Int, _ count: Int) -> Int? {
+        guard start + count <= u.count else { return nil }
+        var v = 0
+        for i in start..<(start + count) {
+            let b = u[i]
+            guard b >= 0x30 && b <= 0x39 else { return nil }
+            v = v * 10 + Int(b - 0x30)
+        }
+        return v
+    }
+}
+
+func pad(_ v: Int, _ width: Int) -> String {
+    let s = String(v)
+    return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+}
+
+/// An RFC 3339 timestamp with an explicit offset: `2026-10-01T06:42:10+08:00`,
+/// `2026-10-01T06:42:10.5Z`. Upper-case `T` and `Z` only; no leap seconds (second 60).
+public struct RFC3339Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible {
+    /// Seconds since 1970-01-01T00:00:00Z.
+    public let secondsSinceEpoch: Int64
+    /// Fraction of the second, 0..<1_000_000_000.
+    public let nanoseconds: Int32
+    /// The written offset from UTC, seconds (+08:00 = 28800).
+    public let offsetSeconds: Int
+    /// The date and time as written (in its own offset).
+    public let localDate: CalendarDate
+    public let localHour: Int, localMinute: Int, localSecond: Int
+
+    /// The ECMA-262 regular expression the published JSON Schema uses for timestamps; it cannot
+    /// check that the day exists in its month (RFC3339Timestamp.parse does).
+    public static let pattern =
+        "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"
+        + "(\\.[0-9]{1,9})?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$"
+
+    /// Parses the exact form described above; nil otherwise.
+    public static func parse(_ text: String) -> RFC3339Timestamp? {
+        let u = Array(text.utf8)
+        guard u.count >= 20, u[10] == UInt8(ascii: "T"), u[13] == UInt8(ascii: ":"), u[16] == UInt8(ascii: ":"),
+              let date = CalendarDate.parse(String(decoding: u[0..<10], as: UTF8.self)),
+              let hh = CalendarDate.digits(u, 11, 2), let mm = CalendarDate.digits(u, 14, 2),
+              let ss = CalendarDate.digits(u, 17, 2), hh < 24, mm < 60, ss < 60 else { return nil }
+        var i = 19
+        var nanos = 0
+        if u[i] == UInt8(ascii: ".") {
+            i += 1
+            var n = 0
+            while i < u.count, u[i] >= 0x30, u[i] <= 0x39 {
+                guard n < 9 else { return nil }
+                nanos = nanos * 10 + Int(u[i] - 0x30)
+                n += 1
+                i += 1
+            }
+            guard n > 0 else { return nil }
+            for _ in n..<9 { nanos *= 10 }
+        }
+        guard i < u.count else { return nil } // the offset is mandatory
+        let offset: Int
+        if u[i] == UInt8(ascii: "Z") {
+            guard i + 1 == u.count else { return nil }
+            offset = 0
+        } else if u[i] == UInt8(ascii: "+") || u[i] == UInt8(ascii: "-") {
+            guard i + 6 == u.count, u[i + 3] == UInt8(ascii: ":"),
+                  let oh = CalendarDate.digits(u, i + 1, 2), let om = CalendarDate.digits(u, i + 4, 2),
+                  oh < 24, om < 60 else { return nil }
+            offset = (u[i] == UInt8(ascii: "-") ? -1 : 1) * (oh * 3600 + om * 60)
+        } else {
+            return nil
+        }
+        let local = Int64(date.daysSinceEpoch) * 86400 + Int64(hh * 3600 + mm * 60 + ss)
+        return RFC3339Timestamp(secondsSinceEpoch: local - Int64(offset), nanoseconds: Int32(nanos),
+                                offsetSeconds: offset, localDate: date, localHour: hh, localMinute: mm, localSecond: ss)
+    }
+
+    private init(secondsSinceEpoch: Int64, nanoseconds: Int32, offsetSeconds: Int, localDate: CalendarDate,
+                 localHour: Int, localMinute: Int, localSecond: Int) {
+        self.secondsSinceEpoch = secondsSinceEpoch
+        self.nanoseconds = nanoseconds
+        self.offsetSeconds = offsetSeconds
+        self.localDate = localDate
+        self.localHour = localHour
+        self.localMinute = localMinute
+        self.localSecond = localSecond
+    }
+
+    /// The calendar date of this instant at another offset (e.g. the station's +08:00).
+    public func date(atOffsetSeconds offset: Int) -> CalendarDate {
+        let local = secondsSinceEpoch + Int64(offset)
+        let days = local >= 0 ? local / 86400 : (local - 86399) / 86400
+        return CalendarDate(daysSinceEpoch: Int(days))
+    }
+
+    /// Orders by instant (then fraction); the written offset does not matter.
+    public static func < (a: RFC3339Timestamp, b: RFC3339Timestamp) -> Bool {
+        (a.secondsSinceEpoch, a.nanoseconds) < (b.secondsSinceEpoch, b.nanoseconds)
+    }
+
+    public static func == (a: RFC3339Timestamp, b: RFC3339Timestamp) -> Bool {
+        a.secondsSinceEpoch == b.secondsSinceEpoch && a.nanoseconds == b.nanoseconds
+    }
+
+    public func hash(into h: inout Hasher) {
+        h.combine(secondsSinceEpoch)
+        h.combine(nanoseconds)
+    }
+
+    /// The timestamp in its written offset, seconds precision plus any fraction.
+    public var description: String {
+        var s = localDate.description + "T" + pad(localHour, 2) + ":" + pad(localMinute, 2) + ":" + pad(localSecond, 2)
+        if nanoseconds > 0 { s += "." + pad(Int(nanoseconds), 9) }
+        if offsetSeconds == 0 { return s + "Z" }
+        let a = abs(offsetSeconds)
+        return s + (offsetSeconds < 0 ? "-" : "+") + pad(a / 3600, 2) + ":" + pad(a % 3600 / 60, 2)
+    }
+}
+
+extension CalendarDate {
+    /// The ECMA-262 regular expression the published JSON Schema uses for dates (plus
+    /// `format: date`); the regex alone cannot reject 2026-02-30.
+    public static let pattern = "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+}

@@ -1,0 +1,86 @@
+// Record and RecordError: what the decoder hands on, and why it refused a file.
+
+/// An accepted inspection record. Past this type no code touches raw kiosk JSON.
+public struct Record: Sendable {
+    public let kind: RecordKind
+    /// `record_id`, the idempotency key.
+    public let id: String
+    public let stationCode: String
+    public let kioskID: String
+    public let officerID: String
+    public let recordedAt: RFC3339Timestamp
+    public let tripID: String?
+    /// Normalised (`粤A12345`).
+    public let plateNo: String?
+    /// The rules' view: only fields the schema names (envelope included), validated, plates
+    /// normalised, in document order.
+    public let body: JSONValue
+    /// Dotted paths of fields the schema does not name (`vendor_extra`, `gps.antenna`,
+    /// `items[0].colour`): kept in `document` and in the archived file, hidden from rules.
+    public let unknownFieldPaths: [String]
+    /// The whole parsed document, unknown fields included.
+    public let document: JSONValue
+    /// SHA-256 of the file's bytes, 64 lower-case hex digits (SG_RECORD_SHA256).
+    public let sha256: String
+    /// The file name as dropped (SG_SPOOL_FILE).
+    public let fileName: String
+
+    /// The value at a dotted path in `body`, e.g. `licence.valid_until`.
+    public func value(atPath path: String) -> JSONValue? { body.value(atPath: path) }
+
+    /// `id_card_no` masked for the journal (`440106********4219`), if present.
+    public var maskedIDCardNo: String? { body["id_card_no"]?.stringValue.map(NationalIDNumber.masked) }
+}
+
+/// One reason a record was refused.
+public struct RecordProblem: Equatable, Sendable, CustomStringConvertible {
+    /// Field path in plain words, `departure.adults`, `luggage.items[0].category`; nil for
+    /// problems with the document as a whole (size, JSON syntax).
+    public let path: String?
+    /// Position in the file, for JSON syntax errors.
+    public let line: Int?
+    public let column: Int?
+    public let message: String
+
+    public init(path: String? = nil, line: Int? = nil, column: Int? = nil, message: String) {
+        self.path = path
+        self.line = line
+        self.column = column
+        self.message = message
+    }
+
+    public var description: String {
+        if let path { return "\(path): \(message)" }
+        if let line, let column { return "line \(line), column \(column): \(message)" }
+        return message
+    }
+}
+
+/// Why a file is not an acceptable record. `reason` is what goes into `quarantine/NAME.reason`.
+public struct RecordError: Error, Equatable, Sendable, CustomStringConvertible {
+    public enum Stage: String, Sendable {
+        /// Larger than the contract's 1 MiB.
+        case tooLarge = "too large"
+        /// Not strict JSON (syntax, UTF-8, duplicate key, depth).
+        case notJSON = "not JSON"
+        /// JSON, but not a valid record (types, ranges, required fields, kind, version).
+        case schema = "schema violation"
+    }
+
+    public let fileName: String
+    public let stage: Stage
+    /// Every problem found (schema problems are all collected; JSON stops at the first).
+    public let problems: [RecordProblem]
+
+    /// How many problems `reason` spells out.
+    public static let reportedProblems = 5
+
+    /// Plain words, the first few problems, `; `-separated.
+    public var reason: String {
+        let shown = problems.prefix(RecordError.reportedProblems).map(\.description).joined(separator: "; ")
+        let rest = problems.count - RecordError.reportedProblems
+        return stage.rawValue + ": " + shown + (rest > 0 ? "; and \(rest) more" : "")
+    }
+
+    public var description: String { fileName + ": " + reason }
+}

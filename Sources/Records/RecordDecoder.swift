@@ -1,0 +1,244 @@
+// RecordDecoder: bytes → strict JSON → validated Record, against RecordSchema.
+//
+// Decisions (see also Records.swift):
+// - Every problem is collected, so a kiosk vendor can fix a file in one round; the reason
+//   text shows the first RecordError.reportedProblems.
+// - Unknown fields, top-level or nested, are kept in `Record.document` but left out of
+//   `Record.body`, so rules cannot see them until the schema names them. This follows the
+//   contract's forward-compatibility rule at every level; a misspelt field therefore reads as
+//   absent, and rules treat absent as "could not decide" (REVIEW), never as a pass.
+// - null is accepted only where the schema says nullable (licence.valid_until).
+// - ID numbers never appear unmasked in a reason (reasons reach the journal).
+
+/// Decodes and validates kiosk records.
+public enum RecordDecoder {
+    /// Parses and validates one record file.
+    /// - Parameters:
+    ///   - bytes: the file's contents, untrusted.
+    ///   - fileName: the name as dropped, for messages and `Record.fileName`.
+    public static func decode(_ bytes: [UInt8], fileName: String) -> Result<Record, RecordError> {
+        if bytes.count > JSONParser.defaultMaxBytes {
+            return .failure(RecordError(fileName: fileName, stage: .tooLarge, problems: [RecordProblem(
+                message: "file is \(bytes.count) bytes; the limit is \(JSONParser.defaultMaxBytes) bytes (1 MiB)")]))
+        }
+        let document: JSONValue
+        do {
+            document = try JSONParser.parse(bytes)
+        } catch let e as JSONParseError {
+            return .failure(RecordError(fileName: fileName, stage: .notJSON,
+                                        problems: [RecordProblem(line: e.line, column: e.column, message: e.message)]))
+        } catch {
+            return .failure(RecordError(fileName: fileName, stage: .notJSON, problems: [RecordProblem(message: "\(error)")]))
+        }
+        return validate(document, fileName: fileName, sha256: SHA256.hex(bytes))
+    }
+
+    /// Throwing form of `decode(_:fileName:)`.
+    public static func decodeOrThrow(_ bytes: [UInt8], fileName: String) throws -> Record {
+        try decode(bytes, fileName: fileName).get()
+    }
+
+    /// Validates an already parsed document (the spool and `check` go through `decode`).
+    public static func validate(_ document: JSONValue, fileName: String, sha256: String) -> Result<Record, RecordError> {
+        var v = Validation()
+        guard case .object = document else {
+            return .failure(RecordError(fileName: fileName, stage: .schema, problems: [RecordProblem(
+                path: "record", message: "expected an object, got \(Validation.describe(document))")]))
+        }
+        let kindValue = document["record_kind"]
+        guard let kindText = kindValue?.stringValue, let kind = RecordKind(rawValue: kindText) else {
+            let words = RecordKind.allCases.map(\.rawValue).joined(separator: ", ")
+            let got = kindValue.map { "got \(Validation.describe($0))" } ?? "it is missing"
+            v.problems.append(RecordProblem(path: "record.record_kind", message: "expected one of \(words), \(got)"))
+            // Still check the shared envelope, so the vendor sees every problem at once.
+            let envelopeOnly = ObjectSchema("Record", "", RecordSchema.envelope(for: .vehicle)
+                .filter { $0.name != "record_kind" }
+                .map { FieldSchema($0.name, $0.type, required: $0.required && $0.name != "plate_no", $0.doc) })
+            _ = v.object(document, envelopeOnly, path: "record", kindName: nil)
+            return .failure(RecordError(fileName: fileName, stage: .schema, problems: v.problems))
+        }
+        let body = v.object(document, RecordSchema.object(for: kind), path: kind.rawValue, kindName: kind.rawValue)
+        guard v.problems.isEmpty,
+              let id = body["record_id"]?.stringValue, let station = body["station_code"]?.stringValue,
+              let kiosk = body["kiosk_id"]?.stringValue, let officer = body["officer_id"]?.stringValue,
+              let recordedText = body["recorded_at"]?.stringValue, let recordedAt = RFC3339Timestamp.parse(recordedText)
+        else {
+            return .failure(RecordError(fileName: fileName, stage: .schema, problems: v.problems))
+        }
+        return .success(Record(kind: kind, id: id, stationCode: station, kioskID: kiosk, officerID: officer,
+                               recordedAt: recordedAt, tripID: body["trip_id"]?.stringValue,
+                               plateNo: body["plate_no"]?.stringValue, body: body,
+                               unknownFieldPaths: v.unknownPaths, document: document, sha256: sha256,
+                               fileName: fileName))
+    }
+}
+
+/// One validation pass: walks a document against the schema, collecting problems.
+struct Validation {
+    var problems: [RecordProblem] = []
+    var unknownPaths: [String] = []
+    /// Enough for any vendor to fix a file; stops a hostile file from building a huge list.
+    static let maxProblems = 100
+
+    mutating func report(_ path: String, _ message: String) {
+        if problems.count < Validation.maxProblems { problems.append(RecordProblem(path: path, message: message)) }
+    }
+
+    /// The known members of `value`, validated and normalised.
+    mutating func object(_ value: JSONValue, _ schema: ObjectSchema, path: String, kindName: String?) -> JSONValue {
+        guard case .object(let members) = value else {
+            report(path, "expected an object, got \(Validation.describe(value))")
+            return .null
+        }
+        var out: [(key: String, value: JSONValue)] = []
+        for member in members {
+            let childPath = path + "." + member.key
+            guard let field = schema.field(named: member.key) else {
+                // Unknown: kept in the document, hidden from rules. Paths drop the kind prefix.
+                unknownPaths.append(String(childPath.drop(while: { $0 != "." }).dropFirst()))
+                continue
+            }
+            if let normalised = check(member.value, field.type, path: childPath, field: field) {
+                out.append((member.key, normalised))
+            }
+        }
+        for field in schema.fields where field.required && value[field.name] == nil {
+            // Name the kind only where required-ness depends on it (trip_id, plate_no).
+            let everyKind = RecordKind.allCases.allSatisfy { RecordSchema.object(for: $0).field(named: field.name)?.required == true }
+            let whose = kindName.map { everyKind ? "" : " (required in \($0) records)" } ?? ""
+            report(path + "." + field.name, "required field is missing" + whose)
+        }
+        return .object(out)
+    }
+
+    /// The normalised value, or nil after reporting why `value` does not fit `type`.
+    mutating func check(_ value: JSONValue, _ type: FieldType, path: String, field: FieldSchema) -> JSONValue? {
+        func fail(_ expected: String, _ got: String? = nil) -> JSONValue? {
+            report(path, "expected \(expected), got \(got ?? Validation.describe(value))")
+            return nil
+        }
+        switch type {
+        case let .integer(min, max):
+            let words = Validation.describeInteger(min: min, max: max)
+            if case .number(let d) = value, d == d.rounded() {
+                // 50.0 and 5e1 are integers to JSON Schema; the contract wants counts written as integers.
+                return fail(words, JSONValue.numberText(d) + " (write integers without a fraction or exponent)")
+            }
+            guard case .integer(let i) = value else { return fail(words) }
+            if let min, i < min { return fail(words) }
+            if let max, i > max { return fail(words) }
+            return value
+        case let .number(min, max):
+            let words = Validation.describeNumber(min: min, max: max)
+            guard let d = value.doubleValue else { return fail(words) }
+            if let min, d < min { return fail(words) }
+            if let max, d > max { return fail(words) }
+            return value
+        case .string(let pattern):
+            guard case .string(let s) = value else { return fail(Validation.describeText(pattern)) }
+            if let pattern {
+                guard PatternMatcher.matches(s, pattern) else { return fail(Validation.describeText(pattern)) }
+            } else {
+                guard s.unicodeScalars.contains(where: { !$0.properties.isWhitespace }) else {
+                    return fail(Validation.describeText(nil))
+                }
+            }
+            return value
+        case .plate:
+            guard case .string(let s) = value, let plate = PlateNumber.normalise(s) else {
+                return fail("a plate number such as 粤A12345, 粤AD12345 or 粤A12345D")
+            }
+            return .string(plate)
+        case .nationalID:
+            guard case .string(let s) = value else { return fail("an 18-character national ID number") }
+            if let why = NationalIDNumber.problem(in: s) {
+                // Masked: reasons reach the journal, ID numbers must not.
+                report(path, "not a valid national ID number (GB 11643): \(why), got \"\(NationalIDNumber.masked(s))\"")
+                return nil
+            }
+            return value
+        case .boolean:
+            guard case .bool = value else { return fail("true or false") }
+            return value
+        case .timestamp:
+            guard case .string(let s) = value, RFC3339Timestamp.parse(s) != nil else {
+                return fail("an RFC 3339 timestamp with offset such as 2026-10-01T06:42:10+08:00")
+            }
+            return value
+        case .date:
+            guard case .string(let s) = value, CalendarDate.parse(s) != nil else {
+                return fail("a real date written YYYY-MM-DD")
+            }
+            return value
+        case .enumeration(let allowed):
+            guard case .string(let s) = value, allowed.contains(s) else {
+                return fail("one of " + allowed.joined(separator: ", "))
+            }
+            return value
+        case .object(let schema):
+            guard case .object = value else { return fail("an object") }
+            return object(value, schema, path: path, kindName: nil)
+        case .list(let inner):
+            guard case .array(let items) = value else { return fail("a list") }
+            var out: [JSONValue] = []
+            for (i, item) in items.enumerated() {
+                if let v = check(item, inner, path: "\(path)[\(i)]", field: field) { out.append(v) }
+            }
+            return .array(out)
+        case .nullable(let inner):
+            if case .null = value { return .null }
+            return check(value, inner, path: path, field: field)
+        }
+    }
+
+    static func describeInteger(min: Int?, max: Int?) -> String {
+        switch (min, max) {
+        case let (lo?, hi?) where lo == hi: return "\(lo)"
+        case (0?, let hi?) where hi >= 1_000_000_000: return "a non-negative integer"
+        case (0?, nil): return "a non-negative integer"
+        case let (lo?, hi?): return "an integer from \(lo) to \(hi)"
+        case let (lo?, nil): return "an integer of at least \(lo)"
+        case let (nil, hi?): return "an integer of at most \(hi)"
+        case (nil, nil): return "an integer"
+        }
+    }
+
+    static func describeNumber(min: Double?, max: Double?) -> String {
+        func f(_ d: Double) -> String { d == d.rounded() ? String(Int(d)) : String(d) }
+        switch (min, max) {
+        case (0?, nil): return "a non-negative number"
+        case let (lo?, hi?): return "a number from \(f(lo)) to \(f(hi))"
+        case let (lo?, nil): return "a number of at least \(f(lo))"
+        case let (nil, hi?): return "a number of at most \(f(hi))"
+        case (nil, nil): return "a number"
+        }
+    }
+
+    static func describeText(_ pattern: String?) -> String {
+        switch pattern {
+        case nil: return "non-blank text"
+        case RecordSchema.recordIDPattern?: return "1 to 128 characters from A-Z a-z 0-9 . _ : -"
+        case RecordSchema.licenceClassPattern?: return "a licence class such as A1, B1 or A1A2"
+        case let p?: return "text matching \(p)"
+        }
+    }
+
+    /// A short rendering of what the kiosk sent, for "got …".
+    static func describe(_ value: JSONValue) -> String {
+        switch value {
+        case .null: return "null"
+        case .bool(let b): return b ? "true" : "false"
+        case .integer(let i): return String(i)
+        case .number(let d): return JSONValue.numberText(d)
+        case .string(let s):
+            let limit = 40
+            let scalars = s.unicodeScalars
+            if scalars.count <= limit { return JSONValue.quoted(s) }
+            var cut = String.UnicodeScalarView()
+            cut.append(contentsOf: scalars.prefix(limit))
+            return JSONValue.quoted(String(cut)) + "…"
+        case .array(let items): return items.isEmpty ? "an empty list" : "a list"
+        case .object: return "an object"
+        }
+    }
+}

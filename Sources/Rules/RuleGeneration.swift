@@ -1,0 +1,149 @@
+// RuleGeneration: one compiled, immutable set of rules in force, and its evaluation of a
+// record into alerts. A reload builds a new generation; the old one stays usable until
+// replaced, so a record is always judged by exactly one generation.
+import CEL
+import Foundation
+import Records
+
+/// A rule as loaded: what `rules list` shows and an alert refers to.
+public struct Rule: Sendable {
+    public var id: String
+    public var title: String
+    public var ruleset: String
+    public var kind: String
+    public var severity: Severity
+    public var action: RuleAction
+    /// False for `enabled: false`: loaded and checked, never evaluated.
+    public var enabled: Bool
+    public var tags: [String]
+    public var references: [String]
+    /// Declared `message_id`, or derived from the id (`MessageIDs.derived`).
+    public var messageID: String
+    public var file: String
+    public var line: Int
+}
+
+/// A rule ready to evaluate.
+struct CompiledRule {
+    var rule: Rule
+    var when: CompiledExpression
+    var message: MessageTemplate
+    var messageEN: MessageTemplate?
+    /// Index into the generation's per-set params.
+    var set: Int
+}
+
+/// A rule set's params: the declared definitions, their CEL type and current values.
+struct CompiledParams {
+    var name: String
+    var definitions: [ParamDefinition]
+    var type: ObjectType
+    var value: Value
+}
+
+/// The rules in force: load once (`RuleLoader.load()`), evaluate every record with it.
+/// Thread-safe for concurrent `evaluate` calls (immutable after load; the calendar cache locks).
+public final class RuleGeneration {
+    /// Changes on every load (SG_RULES_VERSION): content hash of the loaded files, a load
+    /// counter and the load time.
+    public let version: String
+    public let config: StationConfig
+    /// Every rule of every active set, enabled or not, in set then file order.
+    public let rules: [Rule]
+    /// The active rule set files the rules came from.
+    public let files: [RuleSetEntry]
+
+    let byKind: [RecordKind: [CompiledRule]]
+    let params: [CompiledParams]
+    let recordTypes: RecordTypes
+    let calendar: StationCalendar
+
+    init(version: String, config: StationConfig, rules: [Rule], files: [RuleSetEntry], byKind: [RecordKind: [CompiledRule]],
+         params: [CompiledParams], recordTypes: RecordTypes, calendar: StationCalendar) {
+        self.version = version; self.config = config; self.rules = rules; self.files = files
+        self.byKind = byKind; self.params = params; self.recordTypes = recordTypes; self.calendar = calendar
+    }
+
+    /// Evaluates every enabled rule of the record's kind.
+    ///
+    /// `true` gives an alert with the rule's severity and action; `false` gives nothing; an
+    /// evaluation error (a field the kiosk did not capture) or a non-bool result gives a
+    /// `REVIEW` alert naming the reason. One rule's failure never stops the others.
+    /// - Parameter record: a record accepted by `RecordDecoder` (its body, file name and SHA-256).
+    /// - Returns: alerts in rule order (set name, then file order).
+    public func evaluate(_ record: Record) -> [Alert] {
+        evaluate(record, params: nil)
+    }
+
+    /// `params` replaces sets' param values, by set index (rule tests).
+    func evaluate(_ record: Record, params override: [Int: Value]?) -> [Alert] {
+        guard let rules = byKind[record.kind], !rules.isEmpty else { return [] }
+        guard let object = recordTypes.value(of: record.body, kind: record.kind) else {
+            // Cannot happen for a decoded record; never let it pass silently.
+            return rules.filter(\.rule.enabled).map {
+                alert($0.rule, action: .review, message: "record body does not match the schema", reason: "record body does not match the schema", record: record)
+            }
+        }
+        let recordValue = Value.object(object)
+        var alerts: [Alert] = []
+        for r in rules where r.rule.enabled {
+            let paramValue = override?[r.set] ?? params[r.set].value
+            let activation = RuleActivation(record: recordValue, params: paramValue)
+            let result = r.when.evaluate(activation)
+            switch result {
+            case .bool(false):
+                continue
+            case .bool(true):
+                let template = (config.language == .en ? r.messageEN : nil) ?? r.message
+                let text = template.render({ $0.evaluate(activation) }, calendar: calendar)
+                alerts.append(alert(r.rule, action: r.rule.action, message: PersonalData.maskIDNumbers(text),
+                                    reason: nil, record: record))
+            default:
+                let reason = PersonalData.maskIDNumbers(RuleGeneration.reviewReason(result))
+                let text = config.language == .en
+                    ? "Rule \(r.rule.id) (\(r.rule.title)) could not decide: \(reason). An officer must check this record."
+                    : "规则 \(r.rule.id)（\(r.rule.title)）无法判断：\(reason)。请人工复核。"
+                alerts.append(alert(r.rule, action: .review, message: text, reason: reason, record: record))
+            }
+        }
+        return alerts
+    }
+
+    static func reviewReason(_ v: Value) -> String {
+        if case .error(let e) = v { return e.message }
+        return "the condition gave \(v.kindName), not true or false"
+    }
+
+    private func alert(_ rule: Rule, action: RuleAction, message: String, reason: String?, record: Record) -> Alert {
+        Alert(rule: rule.id, ruleset: rule.ruleset, severity: rule.severity, action: action, message: message,
+              messageID: rule.messageID, reviewReason: reason, recordID: record.id, recordKind: record.kind.rawValue,
+              station: record.stationCode, kiosk: record.kioskID, officer: record.officerID, trip: record.tripID,
+              plate: record.plateNo, spoolFile: record.fileName, recordSHA256: record.sha256, rulesVersion: version)
+    }
+
+    /// Index of a set's params, for test overrides.
+    func paramsIndex(of set: String) -> Int? { params.firstIndex { $0.name == set } }
+}
+
+extension Value {
+    /// The CEL type name of a value, for messages.
+    var kindName: String {
+        switch self {
+        case .null: return "null"
+        case .bool: return "bool"
+        case .int: return "int"
+        case .uint: return "uint"
+        case .double: return "double"
+        case .string: return "string"
+        case .bytes: return "bytes"
+        case .list: return "list"
+        case .map: return "map"
+        case .timestamp: return "timestamp"
+        case .duration: return "duration"
+        case .type: return "type"
+        case .object(let o): return o.type.name
+        case .optional: return "optional"
+        case .error: return "error"
+        }
+    }
+}

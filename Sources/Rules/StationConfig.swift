@@ -1,0 +1,89 @@
+// StationConfig: the settings a station changes (station code, time zone, message language,
+// retention of done/, rule parameter overrides), from one YAML file; every setting has a
+// default, and a missing file means all defaults.
+import Foundation
+import Yams
+
+/// Which variant of a rule's message goes to the journal.
+public enum MessageLanguage: String, Sendable {
+    /// `message:` (Chinese, the station's language).
+    case zh
+    /// `message_en:`, falling back to `message:` when a rule has none.
+    case en
+}
+
+/// The station config file (default `/etc/stationguard/stationguard.yaml`).
+public struct StationConfig {
+    public static let defaultPath = "/etc/stationguard/stationguard.yaml"
+
+    /// The station's code (e.g. `GZ-SYZ-01`); nil when not configured.
+    public var stationCode: String?
+    /// The time zone of the station date helpers (`validThrough`, `stationDate`, …).
+    public var timeZone: TimeZone
+    public var language: MessageLanguage
+    /// How many days processed records stay in `done/DATE/`.
+    public var doneRetentionDays: Int
+    /// The file read, nil when defaults were used.
+    public var path: String?
+    /// Param overrides by set and param, still as YAML (checked against the sets at rule load).
+    var paramOverrides: [String: [(param: String, keyNode: Node, value: Node)]]
+    var setKeyNodes: [String: Node]
+
+    public static let defaultTimeZone = "Asia/Shanghai"
+    public static let defaultRetentionDays = 180
+
+    /// All defaults.
+    public init() {
+        stationCode = nil
+        timeZone = TimeZone(identifier: StationConfig.defaultTimeZone) ?? TimeZone(secondsFromGMT: 8 * 3600)!
+        language = .zh
+        doneRetentionDays = StationConfig.defaultRetentionDays
+        path = nil
+        paramOverrides = [:]
+        setKeyNodes = [:]
+    }
+
+    static let keys = ["station_code", "time_zone", "language", "done_retention_days", "params"]
+
+    /// Reads the config file.
+    /// - Parameter mustExist: false for the default path (absent = defaults), true for `--config`.
+    /// - Throws: `RuleLoadError` listing every problem, each with file:line:col.
+    public static func load(path: String, mustExist: Bool = false) throws -> StationConfig {
+        var config = StationConfig()
+        if !FileManager.default.fileExists(atPath: path) {
+            if mustExist { throw RuleLoadError(issues: [RuleIssue(file: path, line: 0, column: 0, message: "no such config file")]) }
+            return config
+        }
+        let log = IssueLog(file: path)
+        let doc: YAMLDocument
+        do { doc = try YAMLDocument.read(path: path) } catch let issue as RuleIssue {
+            throw RuleLoadError(issues: [issue])
+        }
+        config.path = path
+        guard let root = doc.root else { return config }   // an empty file: all defaults
+        guard let m = StrictMapping(root, what: "the station config", log: log) else { throw RuleLoadError(issues: log.issues) }
+        m.check(allowed: keys, required: [], what: "the station config")
+        config.stationCode = m.string("station_code", what: "station config")
+        if let tz = m.string("time_zone", what: "station config") {
+            if let zone = TimeZone(identifier: tz) { config.timeZone = zone }
+            else { log.add("unknown time zone '\(tz)' (an IANA name such as Asia/Shanghai or Asia/Urumqi)", at: m["time_zone"]?.mark) }
+        }
+        if let lang = m.string("language", what: "station config") {
+            if let l = MessageLanguage(rawValue: lang) { config.language = l }
+            else { log.add("unknown language '\(lang)' (zh or en)", at: m["language"]?.mark) }
+        }
+        if let days = m.int("done_retention_days", what: "station config") {
+            if days >= 1 { config.doneRetentionDays = days }
+            else { log.add("done_retention_days must be at least 1, found \(days)", at: m["done_retention_days"]?.mark) }
+        }
+        if let pnode = m["params"], let sets = StrictMapping(pnode, what: "'params'", log: log) {
+            for s in sets.pairs {
+                guard let params = StrictMapping(s.value, what: "params of set '\(s.key)'", log: log) else { continue }
+                config.setKeyNodes[s.key] = s.keyNode
+                config.paramOverrides[s.key] = params.pairs.map { ($0.key, $0.keyNode, $0.value) }
+            }
+        }
+        if !log.isEmpty { throw RuleLoadError(issues: log.issues) }
+        return config
+    }
+}

@@ -1,0 +1,144 @@
+// Spool+Settle: cur/ → done/YYYY-MM-DD/ or quarantine/ (with NAME.reason), never overwriting.
+import Foundation
+import Glibc
+
+/// The daemon's verdict on a claimed record. The loop decides; `Spool.settle` only files it.
+public enum Verdict: Sendable, Equatable {
+    /// Processed: file it in the audit archive under `done/DATE/`, `DATE` being `YYYY-MM-DD` in the
+    /// station's time zone (see `Spool.day(of:in:)`).
+    case done(date: String)
+    /// Not acceptable: file it in `quarantine/` beside `NAME.reason` holding `reason`, in plain words.
+    case quarantine(reason: String)
+}
+
+extension Spool {
+    /// The most numbered names tried for one record before giving up (NAME~2.json … NAME~9999.json).
+    static let maximumNumberedNames = 9999
+
+    /// Files a claimed record according to the verdict and makes that durable.
+    ///
+    /// The record is renamed out of cur/ without replacing anything: if `NAME` is taken in the
+    /// destination, it gets the first free `NAME~2.json`, `NAME~3.json`, … For a quarantine the
+    /// reason file is written (tmp name, fsync, rename) before the record moves, so a quarantined
+    /// record never lacks its reason. Both folders are fsynced before returning.
+    /// - Returns: the path the record now has, e.g. `ROOT/quarantine/A123~2.json`.
+    /// - Throws: `SpoolError` for a malformed date, a record no longer in cur/ (`.vanished`), or a
+    ///   failing system call; the record then stays in cur/ and is found by `unfinished()`.
+    @discardableResult
+    public func settle(_ claimed: ClaimedRecord, verdict: Verdict) throws -> String {
+        let source = path(.cur, claimed.name)
+        switch verdict {
+        case .done(let date):
+            guard Spool.isDay(date) else { throw SpoolError(path: dayPath(date), reason: .malformedDate) }
+            let day = dayPath(date)
+            switch SystemCall.mkdir(day, Folder.done.mode) {
+            case .success:
+                try SystemCall.chmod(day, Folder.done.mode).orThrow("chmod", day)
+                try SystemCall.fsyncDirectory(path(.done)).orThrow("fsync", path(.done))
+            case .failure(.exists): break
+            case .failure(let error): throw SpoolError.system("mkdir", day, error)
+            }
+            let target = try moveToFreeName(source, into: day, name: claimed.name)
+            try SystemCall.fsyncDirectory(day).orThrow("fsync", day)
+            try SystemCall.fsyncDirectory(path(.cur)).orThrow("fsync", path(.cur))
+            return target
+
+        case .quarantine(let reason):
+            let folder = path(.quarantine)
+            let text = Array((reason.hasSuffix("\n") ? reason : reason + "\n").utf8)
+            let target = try moveToFreeName(source, into: folder, name: claimed.name, reason: text)
+            try SystemCall.fsyncDirectory(folder).orThrow("fsync", folder)
+            try SystemCall.fsyncDirectory(path(.cur)).orThrow("fsync", path(.cur))
+            return target
+        }
+    }
+
+    /// The day folder name (`YYYY-MM-DD`) for `date` on the station's calendar.
+    public static func day(of date: Date, in timeZone: TimeZone) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let parts = calendar.dateComponents([.year, .month, .day], from: date)
+        let year = parts.year ?? 0, month = parts.month ?? 0, day = parts.day ?? 0
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        let paddedYear = String(repeating: "0", count: max(0, 4 - String(year).count)) + String(year)
+        return "\(paddedYear)-\(two(month))-\(two(day))"
+    }
+
+    /// `YYYY-MM-DD` with a plausible month and day; anything else could escape done/.
+    static func isDay(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return false }
+        let digits = [0, 1, 2, 3, 5, 6, 8, 9]
+        guard digits.allSatisfy({ bytes[$0] >= UInt8(ascii: "0") && bytes[$0] <= UInt8(ascii: "9") }) else { return false }
+        func number(_ range: Range<Int>) -> Int { range.reduce(0) { $0 * 10 + Int(bytes[$1] - UInt8(ascii: "0")) } }
+        return (1...12).contains(number(5..<7)) && (1...31).contains(number(8..<10))
+    }
+
+    /// `A123.json`, then `A123~2.json`, `A123~3.json`, …
+    static func numbered(_ name: String, _ number: Int) -> String {
+        guard number > 1 else { return name }
+        if name.hasSuffix(".json") && name.count > 5 {
+            return String(name.dropLast(5)) + "~\(number).json"
+        }
+        return name + "~\(number)"
+    }
+
+    /// Renames `source` into `folder` under the first free numbered form of `name`; with a `reason`,
+    /// first writes `CANDIDATE.reason` (a candidate whose reason name is taken is skipped, and the
+    /// reason is removed again if the record cannot follow it). Returns the new path.
+    private func moveToFreeName(_ source: String, into folder: String, name: String, reason: [UInt8]? = nil) throws
+        -> String
+    {
+        for number in 1...Spool.maximumNumberedNames {
+            let candidate = Spool.numbered(name, number)
+            let target = folder + "/" + candidate
+            if case .success = SystemCall.lstat(target) { continue }
+            if let reason {
+                guard try writeReason(reason, as: candidate + ".reason", in: folder) else { continue }
+            }
+            // Only a reason written just now for this candidate is ever removed.
+            func withdrawReason() { if reason != nil { _ = SystemCall.unlink(target + ".reason") } }
+            switch SystemCall.renameNoReplace(source, target) {
+            case .success:
+                return target
+            case .failure(.exists):
+                withdrawReason()  // taken between lstat and rename: try the next name
+                continue
+            case .failure(.noEntry):
+                withdrawReason()
+                throw SpoolError(path: source, reason: .vanished)
+            case .failure(let error):
+                withdrawReason()
+                throw SpoolError.system("rename", source, error)
+            }
+        }
+        throw SpoolError(path: folder + "/" + name, reason: .noFreeName)
+    }
+
+    /// Writes `folder/reasonName` atomically: a dot-named temporary file, fsync, rename without
+    /// replacing. Returns false if `reasonName` is already taken (an orphan from a crash between
+    /// writing a reason and moving its record): the caller tries the next numbered name.
+    private func writeReason(_ text: [UInt8], as reasonName: String, in folder: String) throws -> Bool {
+        let final = folder + "/" + reasonName
+        if case .success = SystemCall.lstat(final) { return false }
+        let temporary = folder + "/." + reasonName + ".tmp"
+        let fd = try SystemCall.open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o640)
+            .orThrow("open", temporary)
+        do {
+            try SystemCall.closeAfter(fd) {
+                try SystemCall.writeAll(fd, text).orThrow("write", temporary)
+                try SystemCall.fsync(fd).orThrow("fsync", temporary)
+            }
+            switch SystemCall.renameNoReplace(temporary, final) {
+            case .success: return true
+            case .failure(.exists):
+                _ = SystemCall.unlink(temporary)
+                return false
+            case .failure(let error): throw SpoolError.system("rename", temporary, error)
+            }
+        } catch {
+            _ = SystemCall.unlink(temporary)
+            throw error
+        }
+    }
+}
