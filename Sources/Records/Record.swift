@@ -28,6 +28,16 @@ public struct Record: Sendable {
     /// The value at a dotted path in `body`, e.g. `licence.valid_until`.
     public func value(atPath path: String) -> JSONValue? { body.value(atPath: path) }
 
+    /// The timestamp at a dotted path, e.g. `alcohol.tested_at` (the body keeps the text as written).
+    public func timestamp(atPath path: String) -> RFC3339Timestamp? {
+        value(atPath: path)?.stringValue.flatMap(RFC3339Timestamp.parse)
+    }
+
+    /// The date at a dotted path, e.g. `licence.valid_until` (nil when absent or null).
+    public func date(atPath path: String) -> CalendarDate? {
+        value(atPath: path)?.stringValue.flatMap(CalendarDate.parse)
+    }
+
     /// `id_card_no` masked for the journal (`440106********4219`), if present.
     public var maskedIDCardNo: String? { body["id_card_no"]?.stringValue.map(NationalIDNumber.masked) }
 }

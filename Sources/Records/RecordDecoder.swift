@@ -120,7 +120,7 @@ struct Validation {
         switch type {
         case let .integer(min, max):
             let words = Validation.describeInteger(min: min, max: max)
-            if case .number(let d) = value, d == d.rounded() {
+            if case .number(let d) = value, d == d.rounded(), abs(d) < 1e15 {
                 // 50.0 and 5e1 are integers to JSON Schema; the contract wants counts written as integers.
                 return fail(words, JSONValue.numberText(d) + " (write integers without a fraction or exponent)")
             }

@@ -115,30 +115,12 @@ extension Spool {
         throw SpoolError(path: folder + "/" + name, reason: .noFreeName)
     }
 
-    /// Writes `folder/reasonName` atomically: a dot-named temporary file, fsync, rename without
-    /// replacing. Returns false if `reasonName` is already taken (an orphan from a crash between
-    /// writing a reason and moving its record): the caller tries the next numbered name.
+    /// Writes `folder/reasonName` atomically (see `place`). Returns false if `reasonName` is
+    /// already taken (an orphan from a crash between writing a reason and moving its record):
+    /// the caller tries the next numbered name.
     private func writeReason(_ text: [UInt8], as reasonName: String, in folder: String) throws -> Bool {
         let final = folder + "/" + reasonName
         if case .success = SystemCall.lstat(final) { return false }
-        let temporary = folder + "/." + reasonName + ".tmp"
-        let fd = try SystemCall.open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o640)
-            .orThrow("open", temporary)
-        do {
-            try SystemCall.closeAfter(fd) {
-                try SystemCall.writeAll(fd, text).orThrow("write", temporary)
-                try SystemCall.fsync(fd).orThrow("fsync", temporary)
-            }
-            switch SystemCall.renameNoReplace(temporary, final) {
-            case .success: return true
-            case .failure(.exists):
-                _ = SystemCall.unlink(temporary)
-                return false
-            case .failure(let error): throw SpoolError.system("rename", temporary, error)
-            }
-        } catch {
-            _ = SystemCall.unlink(temporary)
-            throw error
-        }
+        return try place(text, at: final, via: folder + "/." + reasonName + Spool.temporarySuffix(), mode: 0o640)
     }
 }

@@ -8,7 +8,7 @@ extension Spool {
 
     /// Hands a record to the spool so that no reader ever sees it half-written.
     ///
-    /// Writes `tmp/NAME.<pid>.<time>` (exclusive create, mode 0640), fsyncs it, renames it to
+    /// Writes `tmp/NAME.<pid>.<time>.tmp` (exclusive create, mode 0640), fsyncs it, renames it to
     /// `new/NAME` without replacing anything, and fsyncs new/. On any failure the temporary file is
     /// removed and new/ is untouched. The bytes are not judged here (`stationguard submit`
     /// validates them first).
@@ -24,26 +24,9 @@ extension Spool {
         guard bytes.count <= sizeLimit else {
             throw SpoolError(path: name, reason: .tooLarge(size: bytes.count, limit: sizeLimit))
         }
-        let stamp = Int(Date().timeIntervalSince1970 * 1e6)
-        let temporary = path(.tmp, "\(name).\(getpid()).\(stamp)")
-        let fd = try SystemCall.open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o640)
-            .orThrow("open", temporary)
-        do {
-            try SystemCall.closeAfter(fd) {
-                // Exact mode despite the umask: the daemon reads through the kiosk group.
-                try SystemCall.fchmod(fd, 0o640).orThrow("fchmod", temporary)
-                try SystemCall.writeAll(fd, bytes).orThrow("write", temporary)
-                try SystemCall.fsync(fd).orThrow("fsync", temporary)
-            }
-            let waiting = path(.new, name)
-            switch SystemCall.renameNoReplace(temporary, waiting) {
-            case .success: break
-            case .failure(.exists): throw SpoolError(path: waiting, reason: .nameTaken)
-            case .failure(let error): throw SpoolError.system("rename", temporary, error)
-            }
-        } catch {
-            _ = SystemCall.unlink(temporary)
-            throw error
+        let waiting = path(.new, name)
+        guard try place(bytes, at: waiting, via: path(.tmp, name + Spool.temporarySuffix()), mode: 0o640) else {
+            throw SpoolError(path: waiting, reason: .nameTaken)
         }
         try SystemCall.fsyncDirectory(path(.new)).orThrow("fsync", path(.new))
     }

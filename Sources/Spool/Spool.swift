@@ -3,6 +3,16 @@
 // SUMMARY
 //   Claims records from new/ into cur/ and files them in done/YYYY-MM-DD/ or
 //   quarantine/ (beside NAME.reason); the kiosk side submits through tmp/.
+// SYNOPSIS
+//   let spool = try Spool(root: "/var/spool/stationguard")     // creates missing folders
+//   let lock = try SpoolLock(spool: spool)                      // refuses a second daemon
+//   let watcher = try SpoolWatcher(spool: spool)                // before the first scan
+//   for name in try spool.unfinished() { try spool.resume(name) … }
+//   for name in try spool.scan() { if let claimed = try spool.claim(name) { … } }
+//   try spool.settle(claimed, verdict: .done(date: Spool.day(of: now, in: zone)))
+//   try spool.settle(claimed, verdict: .quarantine(reason: "…"))
+//   switch try watcher.wait(timeout: 5) { case .names, .rescan, .timeout, .woken }
+//   try spool.submit(bytes: bytes, name: "K07-0001.json")       // kiosk side
 // DESCRIPTION
 //   tmp/  kiosk writes here under any name; new/  complete records, renamed in from tmp/;
 //   cur/  claimed by the daemon (rename from new/), being processed; done/YYYY-MM-DD/  the
@@ -64,21 +74,27 @@ public struct Spool: Sendable {
     public let root: String
     /// Files larger than this many bytes are quarantined unread.
     public let sizeLimit: Int
+    /// The highest size limit a spool takes (1 GiB): a record is read whole into memory.
+    public static let maximumSizeLimit = 1 << 30
 
     /// Opens the spool at `root`, creating the root and any missing folder.
     ///
     /// - Parameters:
     ///   - root: the spool folder, e.g. `/var/spool/stationguard`. Its parent must exist.
-    ///   - sizeLimit: the largest record in bytes; larger ones are quarantined unread.
+    ///   - sizeLimit: the largest record in bytes; larger ones are quarantined unread. Clamped
+    ///     to 0…`maximumSizeLimit`.
+    ///   - createMissing: false for the kiosk side (`stationguard submit`), which should report a
+    ///     mistyped `--spool` instead of making a spool nobody watches.
     /// - Throws: `SpoolError` when the root or a folder is not a directory, a folder is a
-    ///   symlink or on another file system, or a folder cannot be created.
-    public init(root: String, sizeLimit: Int = Spool.defaultSizeLimit) throws {
+    ///   symlink or on another file system, or a folder is missing and cannot (or may not) be
+    ///   created (`.system(call: "lstat"/"stat", errno: ENOENT)`).
+    public init(root: String, sizeLimit: Int = Spool.defaultSizeLimit, createMissing: Bool = true) throws {
         var trimmed = root
         while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed.removeLast() }
         self.root = trimmed
-        self.sizeLimit = max(0, sizeLimit)
+        self.sizeLimit = min(max(0, sizeLimit), Spool.maximumSizeLimit)
 
-        try Spool.makeDirectory(self.root, mode: 0o755)
+        if createMissing { try Spool.makeDirectory(self.root, mode: 0o755) }
         // The root itself may be a symlink an administrator set up; its folders may not.
         let rootStatus = try SystemCall.stat(self.root).orThrow("stat", self.root)
         guard rootStatus.st_mode & S_IFMT == S_IFDIR else {
@@ -86,7 +102,7 @@ public struct Spool: Sendable {
         }
         for folder in Folder.allCases {
             let path = self.path(folder)
-            try Spool.makeDirectory(path, mode: folder.mode)
+            if createMissing { try Spool.makeDirectory(path, mode: folder.mode) }
             let status = try SystemCall.lstat(path).orThrow("lstat", path)
             guard status.st_mode & S_IFMT == S_IFDIR else {
                 throw SpoolError(path: path, reason: .notADirectory)

@@ -10,7 +10,9 @@ import Foundation
 import Glibc
 
 /// Watches a spool's new/ folder and wakes the daemon loop with hints.
-public final class SpoolWatcher {
+///
+/// `wait` belongs to one thread (the spool loop); `wake` may be called from any thread.
+public final class SpoolWatcher: @unchecked Sendable {
     /// What woke `wait(timeout:)`.
     public enum Hint: Equatable, Sendable {
         /// These record names arrived in new/ (in event order, without repeats, record names only).

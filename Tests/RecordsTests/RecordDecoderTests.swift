@@ -183,5 +183,8 @@ final class RecordDecoderTests: XCTestCase {
             "valid/example-driver-alcohol.json"))), fileName: "d").get()
         XCTAssertEqual(driver.maskedIDCardNo, "440106********4219")
         XCTAssertEqual(driver.value(atPath: "alcohol.breath_mg_per_l"), .number(0.12))
+        XCTAssertEqual(driver.timestamp(atPath: "alcohol.tested_at")?.secondsSinceEpoch, 1_790_807_402)
+        XCTAssertEqual(driver.date(atPath: "licence.valid_until"), CalendarDate(year: 2031, month: 4, day: 12))
+        XCTAssertNil(driver.date(atPath: "licence.no_such_field"))
     }
 }

@@ -124,6 +124,14 @@ final class ClaimSettleTests: XCTestCase {
                        "the file is 1025 bytes, over the spool's limit of 1024 bytes; it was not read")
     }
 
+    func testAbsurdSizeLimitsAreClamped() throws {
+        let fixture = try SpoolFixture(sizeLimit: Int.max)
+        XCTAssertEqual(fixture.spool.sizeLimit, 1 << 30)
+        XCTAssertEqual(try Spool(root: fixture.root, sizeLimit: -5).sizeLimit, 0)
+        fixture.put("new", "A.json", "{}")
+        XCTAssertEqual(bytes(of: try fixture.spool.claim("A.json")), Array("{}".utf8))
+    }
+
     func testHugeFileIsRefusedWithoutBeingRead() throws {
         let fixture = try SpoolFixture()
         // A sparse 8 GiB file: reading it would take seconds and gigabytes; refusing it takes neither.

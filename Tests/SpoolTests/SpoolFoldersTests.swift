@@ -54,6 +54,20 @@ final class SpoolFoldersTests: XCTestCase {
         }
     }
 
+    func testKioskSideDoesNotCreateAMissingSpool() throws {
+        let fixture = try SpoolFixture()
+        let mistyped = fixture.base + "/spoool"
+        XCTAssertThrowsError(try Spool(root: mistyped, createMissing: false)) { error in
+            XCTAssertEqual(error as? SpoolError, SpoolError(path: mistyped, reason: .system(call: "stat", errno: ENOENT)))
+        }
+        XCTAssertEqual(fixture.listing(".."), ["spool"])
+        XCTAssertNoThrow(try Spool(root: fixture.root, createMissing: false))
+        XCTAssertEqual(rmdir(fixture.path("tmp")), 0)
+        XCTAssertThrowsError(try Spool(root: fixture.root, createMissing: false)) { error in
+            XCTAssertEqual(error as? SpoolError, SpoolError(path: fixture.path("tmp"), reason: .system(call: "lstat", errno: ENOENT)))
+        }
+    }
+
     func testScanListsOnlyRecordNames() throws {
         let fixture = try SpoolFixture()
         for name in ["A.json", ".hidden.json", "B.json.part", "notes.txt", ".A.json.Xy12Ab", "json", ".json", "C.JSON"] {
