@@ -16,7 +16,7 @@ final class DaemonTests: XCTestCase {
         var event: [String: String]?
         try waitUntil(timeout: 30) {
             event = try scene.journalEvents("started").first
-            return event != nil || !daemon.process.isRunning
+            return event != nil || !daemon.isRunning
         }
         let found = try XCTUnwrap(event, "no started event; daemon log:\n\(daemon.log)")
         return found
@@ -108,10 +108,10 @@ final class DaemonTests: XCTestCase {
         _ = try started(scene, first)
         let second = try DaemonProcess(scene, label: "second")
         defer { second.stop() }
-        XCTAssertTrue(waitUntil(timeout: 20) { !second.process.isRunning })
-        XCTAssertEqual(second.process.terminationStatus, 1)
-        XCTAssertTrue(second.log.contains("in use by another stationguard daemon (pid \(first.process.processIdentifier))"), second.log)
-        XCTAssertTrue(first.process.isRunning)
+        XCTAssertTrue(waitUntil(timeout: 20) { !second.isRunning })
+        XCTAssertEqual(second.child.wait(), 1)
+        XCTAssertTrue(second.log.contains("in use by another stationguard daemon (pid \(first.pid))"), second.log)
+        XCTAssertTrue(first.isRunning)
         XCTAssertEqual(first.stop(), 0)
     }
 
@@ -120,8 +120,8 @@ final class DaemonTests: XCTestCase {
         defer { scene.remove() }
         let daemon = try DaemonProcess(scene)
         defer { daemon.stop() }
-        XCTAssertTrue(waitUntil(timeout: 20) { !daemon.process.isRunning })
-        XCTAssertEqual(daemon.process.terminationStatus, 1)
+        XCTAssertTrue(waitUntil(timeout: 20) { !daemon.isRunning })
+        XCTAssertEqual(daemon.child.wait(), 1)
         XCTAssertTrue(daemon.log.contains(scene.vendorRules + "/testset.yaml:28:17:"), daemon.log)
     }
 
@@ -207,7 +207,7 @@ final class DaemonTests: XCTestCase {
         XCTAssertEqual(event["MESSAGE_ID"], "0064e45165464775bfd20a5856a75bce")
 
         // SIGHUP (systemctl reload) with the file still broken: rejected again.
-        kill(daemon.process.processIdentifier, SIGHUP)
+        kill(daemon.pid, SIGHUP)
         XCTAssertTrue(try waitUntil(timeout: 20) { try scene.journalEvents("rules-rejected").count >= 2 })
 
         // Records are still judged by the old rules.
@@ -217,7 +217,7 @@ final class DaemonTests: XCTestCase {
         XCTAssertEqual(alertKeys(alerts, idKey: "SG_RECORD_ID", ruleKey: "SG_RULE"),
                        alertKeys(predicted, idKey: "record_id", ruleKey: "rule"))
         XCTAssertTrue(alerts.allSatisfy { $0["SG_RULES_VERSION"] == startedVersion })
-        XCTAssertTrue(daemon.process.isRunning)
+        XCTAssertTrue(daemon.isRunning)
         XCTAssertEqual(daemon.stop(), 0)
     }
 }

@@ -15,28 +15,6 @@ let buildFolder: URL = {
 let binary = buildFolder.appendingPathComponent("stationguard").path
 let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-/// Runs a program to its end; returns status, stdout, stderr.
-@discardableResult
-func runProgram(_ path: String, _ arguments: [String], stdin: String? = nil) throws -> (status: Int32, out: String, err: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: path)
-    process.arguments = arguments
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    if stdin == nil { process.standardInput = FileHandle.nullDevice }
-    try process.run()
-    // Read both pipes while the program runs, so a full pipe never blocks it.
-    var outData = Data(), errData = Data()
-    let group = DispatchGroup()
-    group.enter()
-    DispatchQueue.global().async { outData = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-    errData = err.fileHandleForReading.readDataToEndOfFile()
-    group.wait()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
-}
-
 /// Waits until `condition` holds, checking every 50 ms, at most `timeout` seconds.
 @discardableResult
 func waitUntil(timeout: Double, _ condition: () throws -> Bool) rethrows -> Bool {
@@ -186,43 +164,38 @@ final class Scene {
     }
 }
 
-/// A `stationguard run` process.
+/// A `stationguard run` process, its output in a log file.
 final class DaemonProcess {
-    let process = Process()
+    let child: Child
     let logPath: String
 
     init(_ scene: Scene, label: String = "daemon") throws {
         logPath = scene.root + "/\(label)-\(UUID().uuidString.prefix(6)).log"
-        FileManager.default.createFile(atPath: logPath, contents: nil)
-        let log = FileHandle(forWritingAtPath: logPath)!
+        let fd = open(logPath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+        defer { close(fd) }
         if scene.namespacePrefix.isEmpty {
-            process.executableURL = URL(fileURLWithPath: binary)
-            process.arguments = scene.runArguments
+            child = try Child(binary, scene.runArguments, stdout: fd, stderr: fd)
         } else {
-            process.executableURL = URL(fileURLWithPath: scene.namespacePrefix[0])
-            process.arguments = Array(scene.namespacePrefix.dropFirst()) + [binary] + scene.runArguments
+            child = try Child(scene.namespacePrefix[0], Array(scene.namespacePrefix.dropFirst()) + [binary] + scene.runArguments,
+                              stdout: fd, stderr: fd)
         }
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = log
-        process.standardError = log
-        try process.run()
     }
 
+    var pid: pid_t { child.pid }
+    var isRunning: Bool { child.isRunning }
     var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
     /// SIGTERM, then waits for the exit; returns the status.
     @discardableResult
     func stop() -> Int32 {
-        if process.isRunning { kill(process.processIdentifier, SIGTERM) }
-        waitUntil(timeout: 20) { !process.isRunning }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
-        return process.terminationStatus
+        child.signal(SIGTERM)
+        if !waitUntil(timeout: 20, { !child.isRunning }) { child.signal(SIGKILL) }
+        return child.wait()
     }
 
     func killHard() {
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        child.signal(SIGKILL)
+        child.wait()
     }
 }
 

@@ -1,0 +1,62 @@
+// KillTests: SIGKILL the daemon at random moments; every record must still be settled and the
+// journal must hold each predicted alert exactly once. Prints the figures.
+//
+// SG_KILL_TRIALS and SG_KILL_RECORDS change the size (defaults 20 trials of 200 records).
+import Foundation
+import XCTest
+
+final class KillTests: XCTestCase {
+    func testKilledAtRandomMomentsNothingLostNothingTwice() throws {
+        let environment = ProcessInfo.processInfo.environment
+        let trials = max(1, Int(environment["SG_KILL_TRIALS"] ?? "") ?? 20)
+        let perTrial = max(1, Int(environment["SG_KILL_RECORDS"] ?? "") ?? 200)
+        let scene = try Scene("kill")
+        defer { scene.remove() }
+
+        var staged: [String] = []  // valid records, for the prediction
+        var dropped = 0
+        var kills = 0
+        var generator = SystemRandomNumberGenerator()
+        for trial in 0..<trials {
+            for index in 0..<perTrial {
+                let name = "k\(trial)-\(index).json"
+                dropped += 1
+                if index % 50 == 49 {  // now and then a bad one, for quarantine
+                    try scene.drop(bytes: "{\"record_id\": \"k\(trial)-\(index)\", ", name: name)
+                    continue
+                }
+                let example = Fixtures.exampleNames[index % Fixtures.exampleNames.count]
+                staged.append(try scene.drop(scene.record(example, id: "\(scene.station)-\(trial)-\(index)"), name: name))
+            }
+            // One or two kills at a random moment of start-up, recovery or intake.
+            for _ in 0..<Int.random(in: 1...2, using: &generator) {
+                let daemon = try DaemonProcess(scene, label: "trial\(trial)")
+                Thread.sleep(forTimeInterval: Double.random(in: 0.02...1.5, using: &generator))
+                daemon.killHard()
+                kills += 1
+            }
+            let daemon = try DaemonProcess(scene, label: "trial\(trial)-final")
+            let settled = waitUntil(timeout: 120) { scene.settledCount() == dropped }
+            XCTAssertEqual(daemon.stop(), 0)
+            XCTAssertTrue(settled, "trial \(trial): settled \(scene.settledCount()) of \(dropped); log:\n\(daemon.log)")
+            if !settled { break }
+        }
+
+        let predicted = alertKeys(try scene.predictedAlerts(for: staged), idKey: "record_id", ruleKey: "rule")
+        let stored = alertKeys(try scene.journalAlerts(), idKey: "SG_RECORD_ID", ruleKey: "SG_RULE")
+        var counts: [String: Int] = [:]
+        for key in stored { counts[key, default: 0] += 1 }
+        let predictedSet = Set(predicted)
+        let lost = dropped - scene.settledCount()
+        let duplicated = counts.values.reduce(0) { $0 + max(0, $1 - 1) }
+        let missing = predictedSet.filter { counts[$0] == nil }.count
+        let unexpected = counts.keys.filter { !predictedSet.contains($0) }.count
+        print("kill test: trials \(trials), records \(dropped), kills \(kills), lost \(lost), duplicated \(duplicated), missing \(missing) (unexpected \(unexpected); \(predicted.count) alerts predicted)")
+        XCTAssertEqual(lost, 0, "records not settled")
+        XCTAssertEqual(duplicated, 0, "alerts stored more than once")
+        XCTAssertEqual(missing, 0, "predicted alerts not in the journal")
+        XCTAssertEqual(unexpected, 0, "alerts in the journal that check does not predict")
+        XCTAssertEqual(scene.names(in: "new"), [])
+        XCTAssertEqual(scene.names(in: "cur"), [])
+    }
+}
