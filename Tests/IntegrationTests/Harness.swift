@@ -44,6 +44,10 @@ final class Scene {
         let fm = FileManager.default
         try fm.createDirectory(atPath: vendorRules, withIntermediateDirectories: true)
         try fm.createDirectory(atPath: adminRules, withIntermediateDirectories: true)
+        // The spool's folders as the daemon makes them, so records can be dropped before it starts.
+        for folder in ["tmp", "new", "cur", "done", "quarantine"] {
+            try fm.createDirectory(atPath: spool + "/" + folder, withIntermediateDirectories: true)
+        }
         try rules.write(toFile: vendorRules + "/testset.yaml", atomically: true, encoding: .utf8)
         try "station_code: \(station)\ntime_zone: Asia/Shanghai\n".write(toFile: config, atomically: true, encoding: .utf8)
     }
@@ -184,6 +188,12 @@ final class DaemonProcess {
     var pid: pid_t { child.pid }
     var isRunning: Bool { child.isRunning }
     var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+
+    /// Waits until the daemon says it started (its signal handling is set up by then).
+    @discardableResult
+    func waitUntilStarted(timeout: Double = 30) -> Bool {
+        waitUntil(timeout: timeout) { log.contains("stationguard: started on") || !isRunning }
+    }
 
     /// SIGTERM, then waits for the exit; returns the status.
     @discardableResult

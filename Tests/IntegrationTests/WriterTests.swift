@@ -7,7 +7,6 @@ final class WriterTests: XCTestCase {
     func testSubmitValidatesFirstAndRefusesABadRecordWithItsReason() throws {
         let scene = try Scene("submit")
         defer { scene.remove() }
-        _ = try Spool(scene)
         let good = try scene.write(scene.record("vehicle-pass", id: "\(scene.station)-1"), name: "good.json")
         let bad = try scene.write(scene.record("vehicle-pass", id: "\(scene.station)-2", patch: ["tech_grade": "one"]), name: "bad.json")
 
@@ -65,9 +64,3 @@ final class WriterTests: XCTestCase {
     }
 }
 
-/// Makes the scene's spool folders the way the daemon would (submit refuses a missing spool).
-private func Spool(_ scene: Scene) throws {
-    for folder in ["tmp", "new", "cur", "done", "quarantine"] {
-        try FileManager.default.createDirectory(atPath: scene.spool + "/" + folder, withIntermediateDirectories: true)
-    }
-}
