@@ -218,14 +218,26 @@ public struct CompileIssue: CustomStringConvertible {
         self.column = c
         let (rl, rc) = source.relativeLocation(ofOffset: offset)
         let text = source.lineText(rl)
-        // cel-go pads the caret with dots, one per character before it (tabs kept as tabs).
+        // The caret is padded with one dot per character before it (tabs kept as tabs, a
+        // full-width dot under a wide CJK character), so it lines up in a terminal.
         var pad = ""
-        for (i, ch) in text.unicodeScalars.enumerated() where i < rc { pad.append(ch == "\t" ? "\t" : ".") }
+        for (i, ch) in text.unicodeScalars.enumerated() where i < rc {
+            pad.append(ch == "\t" ? "\t" : (CompileIssue.isWide(ch) ? "\u{FF0E}" : "."))
+        }
         if rc > text.unicodeScalars.count { pad += String(repeating: ".", count: rc - text.unicodeScalars.count) }
         self.rendered = "ERROR: \(source.description):\(l):\(c): \(message)\n | \(text)\n | \(pad)^"
     }
 
     public var description: String { rendered }
+
+    /// East Asian wide characters (CJK, Hangul, full-width forms) take two terminal columns.
+    static func isWide(_ c: Unicode.Scalar) -> Bool {
+        switch c.value {
+        case 0x1100...0x115F, 0x2E80...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F,
+             0xFF00...0xFF60, 0xFFE0...0xFFE6, 0x20000...0x3FFFD: return true
+        default: return false
+        }
+    }
 }
 
 /// Parse or check failure: every issue found (up to a cap), in source order.

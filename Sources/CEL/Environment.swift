@@ -1,34 +1,52 @@
-// CEL: the Common Expression Language for StationGuard's rule conditions.
+// Environment: the CEL module's facade: declare, compile, plan, evaluate.
 //
+// NAME
+//   CEL - the Common Expression Language engine for StationGuard's rule conditions.
 // DESCRIPTION
-//   cel-go's four calls: Environment(declarations:) → compile(Source) (parse + check) →
-//   program(expr, options:) (planned once) → evaluate(bindings or Activation), many times.
-//   Parser.swift and Lexer.swift read the text, Checker/ types it, Planner.swift turns the
-//   AST into Interpreter.swift's nodes; StandardLibrary.swift, Time.swift, Optionals.swift
-//   implement the functions; ValueSemantics.swift holds equality and ordering.
+//   cel-go's four calls, one per phase; hosts use nothing else:
+//     Environment(declarations: Declarations(variables:objectTypes:functions:))
+//       the names a rule may use; Extensions.all adds the strings/math/encoder libraries.
+//     compile(_ source: Source) throws -> CheckedExpression
+//       parse (Lexer.swift, Parser.swift) and type-check (Checker/) against the declarations.
+//     program(_ expr: CheckedExpression, options: ProgramOptions) throws -> Program
+//       plan once (Planner.swift) into Interpreter.swift's nodes; immutable, shared by threads.
+//     Program.evaluate(_ activation: Activation) -> Value   (or evaluate([String: Value]))
+//       many times; makeActivation() once per thread, bind() per record.
+//   StandardLibrary.swift, Time.swift, Optionals.swift and Regex/ implement the functions;
+//   ValueSemantics.swift holds equality and ordering; TaggedValue.swift is the JSON test codec.
 // TRUST
-//   Expression text comes from rule files (administrators), values from kiosk records
-//   (hostile). No input traps: arithmetic overflow, bad indexes, absent fields, bad
-//   conversions are error values. Source length and nesting are capped at parse time, and
-//   every comprehension iteration spends from a per-evaluation budget.
+//   Expression text comes from rule files written by administrators; bindings come from
+//   kiosk records and are hostile. No input traps: arithmetic overflow, bad indexes, absent
+//   fields and bad conversions are error values; regexes match in linear time; every loop
+//   and every large value built spends from a per-evaluation cost limit, so no record can
+//   make a rule run long or fill memory. Programs retain nothing per compile (a daemon
+//   recompiles at every rule reload; RetentionTests). An Activation is for one thread.
 // DIAGNOSTICS
 //   CompileError: one CompileIssue per problem, rendered `ERROR: file:line:col: message`
-//   with the source line and a caret, positions relative to the enclosing file (Source's
-//   baseLine/baseColumn). Evaluation errors are `.error(EvalError)` values carrying the id
-//   of the failing node; Program.location(of:) turns it into a line and column.
+//   with the source line and a caret, positions in the enclosing YAML file (Source's
+//   baseLine/baseColumn); the checker stops recording after 100 issues. Evaluation errors
+//   are `.error(EvalError)` values carrying the failing node's id; Program.location(of:)
+//   turns it into a line and column. Nothing is printed or logged here.
 // LIMITS
-//   No protobuf messages, no `container` namespaces; host objects are ObjectValue.
-//   Two-variable macros and optionals are supported; string/math/encoder extensions are
-//   in Extensions/ if present.
+//   Cost: 100,000 units per evaluation (ProgramOptions.costLimit): one per comprehension
+//   iteration, one per KiB of string or bytes or 1,024 list elements a call builds.
+//   Depth: nesting 200 (ParserOptions.maxDepth; fits 256 KiB of stack in release builds,
+//   about 2 MiB in debug). Source: 100,000 Unicode scalars (ParserOptions.maxSourceLength).
+//   Regex (CELRegex): repeat counts <= 1,000, programs <= 10,000 instructions, group nesting
+//   <= 200; RE2 syntax without backreferences or lookaround. No protobuf messages, no
+//   `container` namespaces; host objects are ObjectValue.
 // SEE ALSO
-//   https://github.com/google/cel-spec/blob/master/doc/langdef.md; ConformanceTests.swift.
+//   https://github.com/google/cel-spec/blob/master/doc/langdef.md; cel-go's cel/env.go;
+//   Checker/Checker.swift, Regex/CELRegex.swift; ConformanceTests.swift.
 
 /// What a program may spend per evaluation.
 public struct ProgramOptions {
-    /// Comprehension iterations allowed per evaluation (nested loops multiply); exceeding
-    /// it makes the evaluation an error rather than letting a rule run long.
-    public var iterationLimit: Int
-    public init(iterationLimit: Int = 100_000) { self.iterationLimit = iterationLimit }
+    /// Cost allowed per evaluation; exceeding it makes the evaluation an error rather than
+    /// letting a rule run long or fill memory. One unit per comprehension iteration (nested
+    /// loops multiply) and one per KiB of string or bytes, or per 1,024 list elements, that a
+    /// call builds (so repeated doubling cannot grow a value exponentially).
+    public var costLimit: Int
+    public init(costLimit: Int = 100_000) { self.costLimit = costLimit }
 }
 
 /// A parsed and type-checked expression, ready for `Environment.program`.
@@ -99,26 +117,46 @@ public final class Environment {
     }
 }
 
-/// Variable values for one evaluation, laid out in the program's slots. Reuse one per
-/// thread: `bind` once per variable per record, then `evaluate`.
+/// Variable values for one evaluation, laid out in the program's slots, and the frame the
+/// evaluation runs in (comprehension variables, the remaining cost). Reuse one per thread:
+/// `bind` each variable per record, then `evaluate`; not for two threads at once.
 public final class Activation {
-    let layout: [String: Int]
-    var values: ContiguousArray<Value>
+    let program: Program
+    /// Raw buffer: no copy-on-write or exclusivity checks on the hot path.
+    let slots: UnsafeMutablePointer<Value>
+    let count: Int
+    /// Only this evaluation touches it; skip the dynamic exclusivity check per iteration.
+    @exclusivity(unchecked) var budget: Int
 
-    init(layout: [String: Int], template: ContiguousArray<Value>) { self.layout = layout; self.values = template }
+    init(program: Program) {
+        let template = program.template
+        let n = template.count
+        let buffer = UnsafeMutablePointer<Value>.allocate(capacity: max(n, 1))
+        // Element by element: the bulk copy/destroy go through generic value witnesses.
+        for i in 0..<n { (buffer + i).initialize(to: template[i]) }
+        self.program = program
+        self.count = n
+        self.slots = buffer
+        self.budget = program.costLimit
+    }
+
+    deinit {
+        for i in 0..<count { (slots + i).deinitialize(count: 1) }
+        slots.deallocate()
+    }
 
     /// Binds a variable; false if the program has no such variable (it never reads it).
     @discardableResult
     public func bind(_ name: String, _ value: Value) -> Bool {
-        guard let s = layout[name] else { return false }
-        values[s] = value
+        guard let s = program.layout[name] else { return false }
+        slots[s] = value
         return true
     }
 
     /// The slot of a variable, for binding without a name lookup (`bind(slot:_:)`).
-    public func slot(of name: String) -> Int? { layout[name] }
+    public func slot(of name: String) -> Int? { program.layout[name] }
     public func bind(slot: Int, _ value: Value) {
-        if slot >= 0 && slot < values.count { values[slot] = value }
+        if slot >= 0 && slot < program.layout.count { slots[slot] = value }
     }
 }
 
@@ -127,37 +165,53 @@ public final class Program {
     let root: Node
     let layout: [String: Int]
     let template: ContiguousArray<Value>
-    let iterationLimit: Int
+    let costLimit: Int
     public let parsed: ParsedExpression
 
-    static let budgetExceeded = Value.fail("evaluation budget exceeded (comprehension iteration limit)")
+    let variableOfNode: [Int: String]
+
+    /// What an unbound variable's slot holds: a literal message (copying it costs no
+    /// reference counting, so making an activation stays cheap); `finish` names the variable.
+    static let unbound = EvalError("no such attribute: variable is not bound")
+
+    /// Names the variable in an unbound-variable error that reached the top.
+    @inline(__always) func finish(_ v: Value) -> Value {
+        guard case .error(let e) = v, e.message == Program.unbound.message, let id = e.exprID,
+              let name = variableOfNode[id] else { return v }
+        return .error(EvalError("no such attribute: '\(name)' is not bound", exprID: id))
+    }
+
+    static let budgetExceeded = Value.fail("evaluation cost limit exceeded (too many iterations or too large a value)")
 
     init(root: Node, planner: Planner, parsed: ParsedExpression, options: ProgramOptions) {
         self.root = root
         self.layout = planner.globalSlots
         var t = ContiguousArray<Value>(repeating: .null, count: planner.frameSize)
-        for (name, slot) in planner.globalSlots { t[slot] = .fail("no such attribute: '\(name)' is not bound") }
+        for slot in planner.globalSlots.values { t[slot] = .error(Program.unbound) }
         self.template = t
-        self.iterationLimit = options.iterationLimit
+        self.variableOfNode = planner.variableOfNode
+        self.costLimit = options.costLimit
         self.parsed = parsed
     }
 
     /// The variables the program reads (declared or, unchecked, free).
     public var variables: [String] { Array(layout.keys) }
 
-    public func makeActivation() -> Activation { Activation(layout: layout, template: template) }
+    /// An activation for this program: bind variables, evaluate, rebind, evaluate again.
+    /// Unbound variables evaluate to an error naming them.
+    public func makeActivation() -> Activation { Activation(program: self) }
 
+    /// Evaluates with an activation made by this program's `makeActivation()`; no allocation.
     public func evaluate(_ activation: Activation) -> Value {
-        // The activation's values become the frame's (shared until a comprehension writes).
-        var slots = activation.values
-        if slots.count != template.count { slots = template }
-        return root.eval(Frame(slots: slots, budget: iterationLimit))
+        guard activation.program === self else { return .fail("activation was made for another program") }
+        activation.budget = costLimit
+        return finish(root.eval(activation))
     }
 
     public func evaluate(_ bindings: [String: Value]) -> Value {
-        var slots = template
-        for (name, v) in bindings { if let s = layout[name] { slots[s] = v } }
-        return root.eval(Frame(slots: slots, budget: iterationLimit))
+        let frame = Activation(program: self)
+        for (name, v) in bindings { if let s = layout[name] { frame.slots[s] = v } }
+        return finish(root.eval(frame))
     }
 
     /// Where an evaluation error arose, in the enclosing file (1-based), when known.

@@ -3,22 +3,29 @@
 // resolved closures, so evaluation does no name lookups. Errors are values: strict nodes
 // return the first error argument, `&&`, `||` and `?:` absorb them as the spec says.
 
-/// The mutable state of one evaluation: variable slots (host variables first, then
-/// comprehension variables) and the remaining evaluation budget.
-final class Frame {
-    var slots: ContiguousArray<Value>
-    var budget: Int
-
-    init(slots: ContiguousArray<Value>, budget: Int) {
-        self.slots = slots
-        self.budget = budget
-    }
-}
+/// The mutable state of one evaluation is the host's `Activation` (Environment.swift):
+/// variable slots in a raw buffer, then comprehension slots, and the remaining budget.
+typealias Frame = Activation
 
 class Node {
     let id: Int
     init(id: Int) { self.id = id }
     func eval(_ f: Frame) -> Value { .fail("internal error: unplanned node \(id)") }
+}
+
+/// Charges a call's result to the budget by size: a KiB of text or bytes, or 1,024 list
+/// elements, costs one unit (small values are free).
+@inline(__always) func charged(_ v: Value, _ f: Frame, _ id: Int) -> Value {
+    let size: Int
+    switch v {
+    case .string(let s): size = s.utf8.count
+    case .bytes(let b): size = b.count
+    case .list(let l): size = l.count
+    default: return v
+    }
+    if size < 1024 { return v }
+    f.budget -= size >> 10
+    return f.budget < 0 ? tagged(Program.budgetExceeded, id) : v
 }
 
 @inline(__always) func tagged(_ v: Value, _ id: Int) -> Value {
@@ -35,7 +42,12 @@ final class ConstNode: Node {
 final class SlotNode: Node {
     let slot: Int
     init(id: Int, slot: Int) { self.slot = slot; super.init(id: id) }
-    override func eval(_ f: Frame) -> Value { f.slots[slot] }
+    override func eval(_ f: Frame) -> Value {
+        let v = f.slots[slot]
+        // An unbound variable's marker learns where it was read (see Program.unbound).
+        if case .error = v { return tagged(v, id) }
+        return v
+    }
 }
 
 // MARK: - Field selection
@@ -49,17 +61,32 @@ final class SelectNode: Node {
     /// The statically known object type and its slot, when the checker knows them.
     let knownType: ObjectType?
     let knownSlot: Int
+    /// The frame slot of the operand when it is a variable, else -1.
+    let operandSlot: Int
     init(id: Int, operand: Node, field: String, knownType: ObjectType?) {
         self.operand = operand
         self.field = field
         self.key = .string(field)
-        self.knownType = knownType
-        self.knownSlot = knownType?.slot(of: field) ?? -1
+        let slot = knownType?.slot(of: field)
+        self.knownType = slot == nil ? nil : knownType
+        self.knownSlot = slot ?? -1
+        self.operandSlot = (operand as? SlotNode)?.slot ?? -1
         super.init(id: id)
     }
 
     override func eval(_ f: Frame) -> Value {
-        let v = operand.eval(f)
+        // A field of a variable (the commonest shape, `record.field`) is read in place from
+        // the frame: copying the variable out would cost a retain and a release.
+        if operandSlot >= 0 {
+            let s = operandSlot
+            if case .object(let o) = f.slots[s], o.type === knownType, knownSlot < o.fields.count, let x = o.fields[knownSlot] { return x }
+            return select(f.slots[s])
+        }
+        return select(operand.eval(f))
+    }
+
+
+    @inline(__always) private func select(_ v: Value) -> Value {
         switch v {
         case .object(let o):
             let slot = o.type === knownType ? knownSlot : (o.type.slot(of: field) ?? -1)
@@ -68,7 +95,7 @@ final class SelectNode: Node {
         case .map(let m):
             if let x = m.value(forKey: key) { return x }
             return tagged(.fail("no such key: '\(field)'"), id)
-        case .error: return v
+        case .error: return tagged(v, operand.id)
         case .optional: return tagged(OptionalLibrary.select(v, field), id)
         default: return tagged(.fail("type '\(v.runtimeType)' does not support field selection ('\(field)')"), id)
         }
@@ -79,9 +106,8 @@ final class SelectNode: Node {
 final class HasNode: Node {
     let operand: Node
     let field: String
-    let key: MapKey
     init(id: Int, operand: Node, field: String) {
-        self.operand = operand; self.field = field; self.key = .string(field)
+        self.operand = operand; self.field = field
         super.init(id: id)
     }
     override func eval(_ f: Frame) -> Value { HasNode.test(operand.eval(f), field, id) }
@@ -103,40 +129,31 @@ final class HasNode: Node {
 
 // MARK: - Logic
 
-final class AndNode: Node {
+/// `&&` and `||`, commutative over errors as the spec asks: the operand equal to `decisive`
+/// (false for `&&`, true for `||`) decides the result even when the other is an error.
+final class LogicNode: Node {
     let lhs: Node, rhs: Node
-    init(id: Int, _ l: Node, _ r: Node) { lhs = l; rhs = r; super.init(id: id) }
+    let decisive: Bool
+    let function: String
+    init(id: Int, _ function: String, _ l: Node, _ r: Node) {
+        lhs = l; rhs = r
+        self.function = function
+        decisive = function == Operator.logicalOr
+        super.init(id: id)
+    }
     override func eval(_ f: Frame) -> Value {
         let a = lhs.eval(f)
-        if case .bool(false) = a { return a }
+        if case .bool(let x) = a, x == decisive { return a }
         let b = rhs.eval(f)
-        if case .bool(false) = b { return b }
-        if case .bool(true) = a {
+        if case .bool(let y) = b, y == decisive { return b }
+        if case .bool = a {
             if case .bool = b { return b }
-            return b.isError ? b : tagged(.noOverload(Operator.logicalAnd, a, b), id)
+            return b.isError ? b : tagged(.noOverload(function, a, b), id)
         }
         // `a` is an error or not a bool, and `b` did not decide the result.
         if a.isError { return a }
         if b.isError { return b }
-        return tagged(.noOverload(Operator.logicalAnd, a, b), id)
-    }
-}
-
-final class OrNode: Node {
-    let lhs: Node, rhs: Node
-    init(id: Int, _ l: Node, _ r: Node) { lhs = l; rhs = r; super.init(id: id) }
-    override func eval(_ f: Frame) -> Value {
-        let a = lhs.eval(f)
-        if case .bool(true) = a { return a }
-        let b = rhs.eval(f)
-        if case .bool(true) = b { return b }
-        if case .bool(false) = a {
-            if case .bool = b { return b }
-            return b.isError ? b : tagged(.noOverload(Operator.logicalOr, a, b), id)
-        }
-        if a.isError { return a }
-        if b.isError { return b }
-        return tagged(.noOverload(Operator.logicalOr, a, b), id)
+        return tagged(.noOverload(function, a, b), id)
     }
 }
 
@@ -238,7 +255,7 @@ final class UnaryCallNode: Node {
     override func eval(_ f: Frame) -> Value {
         let a = arg.eval(f)
         if case .error = a { return a }
-        return tagged(fn(a), id)
+        return charged(tagged(fn(a), id), f, id)
     }
 }
 
@@ -251,8 +268,21 @@ final class BinaryCallNode: Node {
         if case .error = a { return a }
         let b = rhs.eval(f)
         if case .error = b { return b }
-        return tagged(fn(a, b), id)
+        return charged(tagged(fn(a, b), id), f, id)
     }
+}
+
+/// Evaluates a strict call's arguments left to right into `vs`; the first error is returned
+/// (it becomes the call's result) and the rest are not evaluated.
+@inline(__always)
+func evalArguments(_ args: [Node], _ f: Frame, into vs: inout [Value]) -> Value? {
+    vs.reserveCapacity(args.count)
+    for a in args {
+        let v = a.eval(f)
+        if case .error = v { return v }
+        vs.append(v)
+    }
+    return nil
 }
 
 final class NaryCallNode: Node {
@@ -261,13 +291,8 @@ final class NaryCallNode: Node {
     init(id: Int, _ args: [Node], _ fn: @escaping ([Value]) -> Value) { self.args = args; self.fn = fn; super.init(id: id) }
     override func eval(_ f: Frame) -> Value {
         var vs: [Value] = []
-        vs.reserveCapacity(args.count)
-        for a in args {
-            let v = a.eval(f)
-            if case .error = v { return v }
-            vs.append(v)
-        }
-        return tagged(fn(vs), id)
+        if let e = evalArguments(args, f, into: &vs) { return e }
+        return charged(tagged(fn(vs), id), f, id)
     }
 }
 
@@ -282,16 +307,11 @@ final class OverloadedCallNode: Node {
     }
     override func eval(_ f: Frame) -> Value {
         var vs: [Value] = []
-        vs.reserveCapacity(args.count)
-        for a in args {
-            let v = a.eval(f)
-            if case .error = v { return v }
-            vs.append(v)
-        }
+        if let e = evalArguments(args, f, into: &vs) { return e }
         for o in overloads where o.parameters.count == vs.count {
             var ok = true
             for (t, v) in zip(o.parameters, vs) where !t.admits(v) { ok = false; break }
-            if ok { return tagged(Planner.invoke(o.implementation, vs), id) }
+            if ok { return charged(tagged(Planner.invoke(o.implementation, vs), id), f, id) }
         }
         return tagged(.noOverload(function, list: vs), id)
     }
@@ -375,16 +395,19 @@ final class ComprehensionNode: Node {
         f.slots[accuSlot] = accuInit.eval(f)
         switch r {
         case .list(let xs):
-            for (i, x) in xs.enumerated() {
+            var i = 0
+            let n = xs.count
+            while i < n {
                 f.budget -= 1
                 if f.budget < 0 { return tagged(Program.budgetExceeded, id) }
                 if iter2Slot >= 0 {
-                    f.slots[iterSlot] = .int(Int64(i)); f.slots[iter2Slot] = x
+                    f.slots[iterSlot] = .int(Int64(i)); f.slots[iter2Slot] = xs[i]
                 } else {
-                    f.slots[iterSlot] = x
+                    f.slots[iterSlot] = xs[i]
                 }
                 if case .bool(false) = condition.eval(f) { break }
                 f.slots[accuSlot] = step.eval(f)
+                i += 1
             }
         case .map(let m):
             for (k, v) in m.entries {
@@ -417,5 +440,35 @@ final class AppendNode: Node {
         f.slots[accuSlot] = .null
         xs.append(v)
         return .list(xs)
+    }
+}
+
+/// `x in [constant strings]`: a set lookup instead of a scan with general equality.
+/// Only built when no two list members are canonically equivalent yet different in code
+/// points, so the set's (canonical) equality and CEL's (code point) equality agree.
+final class InStringSetNode: Node {
+    let element: Node
+    let members: Set<String>
+    /// Short lists are scanned: comparing a few strings beats hashing one.
+    let small: [String]?
+    let list: Value
+    init(id: Int, element: Node, members: Set<String>, list: Value) {
+        self.element = element; self.members = members; self.list = list
+        self.small = members.count <= 8 ? Array(members) : nil
+        super.init(id: id)
+    }
+    override func eval(_ f: Frame) -> Value {
+        let v = element.eval(f)
+        switch v {
+        case .string(let s):
+            if let small {
+                for m in small where m == s { return .bool(sameCodePoints(m, s)) }
+                return .bool(false)
+            }
+            guard let i = members.firstIndex(of: s) else { return .bool(false) }
+            return .bool(sameCodePoints(members[i], s))
+        case .error: return v
+        default: return tagged(StandardLibrary.contains(v, list), id)
+        }
     }
 }

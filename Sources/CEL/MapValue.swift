@@ -2,11 +2,19 @@
 // types (`{1: 'a'}[1u]` finds the entry), as the spec's heterogeneous equality says.
 
 public struct MapValue {
-    /// Entries in insertion order (order is not significant to CEL, but stable output is kind).
-    public private(set) var entries: [(key: Value, value: Value)]
-    private var index: [MapKey: Int]
+    /// Entries and index behind one reference, so copying a map value (every read of a
+    /// variable or field that holds one) costs one retain, not two.
+    final class Storage {
+        var entries: [(key: Value, value: Value)]
+        var index: [MapKey: Int]
+        init(entries: [(key: Value, value: Value)] = [], index: [MapKey: Int] = [:]) { self.entries = entries; self.index = index }
+    }
+    private var storage: Storage
 
-    public init() { entries = []; index = [:] }
+    /// Entries in insertion order (order is not significant to CEL, but stable output is kind).
+    public var entries: [(key: Value, value: Value)] { storage.entries }
+
+    public init() { storage = Storage() }
 
     /// Builds a map; fails with a message on an invalid key type or a repeated key.
     public init(pairs: [(Value, Value)]) throws {
@@ -14,27 +22,36 @@ public struct MapValue {
         for (k, v) in pairs { try insert(k, v) }
     }
 
-    public var count: Int { entries.count }
+    public var count: Int { storage.entries.count }
 
     public mutating func insert(_ key: Value, _ value: Value) throws {
         // Only bool, int, uint and string may be keys; a double finds an entry but never makes one.
         if case .double = key { throw EvalError("unsupported key type: double") }
         guard let mk = MapKey(key) else { throw EvalError("unsupported key type") }
-        if index[mk] != nil { throw EvalError("Failed with repeated key") }
-        index[mk] = entries.count
-        entries.append((key, value))
+        if storage.index[mk] != nil { throw EvalError("Failed with repeated key") }
+        if !isKnownUniquelyReferenced(&storage) { storage = Storage(entries: storage.entries, index: storage.index) }
+        storage.index[mk] = storage.entries.count
+        storage.entries.append((key, value))
     }
 
     /// The value for `key`, nil if absent or if `key` cannot be a map key.
     public subscript(key: Value) -> Value? {
-        guard let mk = MapKey(key), let i = index[mk] else { return nil }
-        return entries[i].value
+        guard let mk = MapKey(key) else { return nil }
+        return value(forKey: mk)
     }
 
     /// Lookup by a key normalised once (at plan time) rather than on every evaluation.
     func value(forKey mk: MapKey) -> Value? {
-        guard let i = index[mk] else { return nil }
-        return entries[i].value
+        let s = storage
+        // Small maps (most record sub-documents): a scan beats hashing the key.
+        if s.entries.count <= 8, case .string(let wanted) = mk {
+            return s.entries.withUnsafeBufferPointer { buf -> Value? in
+                for i in 0..<buf.count { if case .string(let t) = buf[i].key, t == wanted { return buf[i].value } }
+                return nil
+            }
+        }
+        guard let i = s.index[mk] else { return nil }
+        return s.entries[i].value
     }
 }
 

@@ -63,7 +63,8 @@ enum OptionalLibrary {
         case .map(let m): return .optional(m[.string(field)])
         case .object(let o):
             guard let slot = o.type.slot(of: field) else { return .fail("no such field '\(field)'") }
-            return .optional(o.fields[slot])
+            // `fields` is host-writable: never index past what it holds.
+            return .optional(slot < o.fields.count ? o.fields[slot] : nil)
         default: return .fail("type '\(v.runtimeType)' does not support field selection ('\(field)')")
         }
     }

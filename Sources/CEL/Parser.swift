@@ -269,8 +269,6 @@ struct Parser {
     }
 
     mutating func parsePrimary() throws -> Expr {
-        try enter(peek.offset)
-        defer { recursion -= 1 }
         let t = advance()
         switch t.kind {
         case .int(let v): return try node(.literal(.int(v)), at: t.offset)
@@ -281,74 +279,93 @@ struct Parser {
         case .bytes(let v): return try node(.literal(.bytes(v)), at: t.offset)
         case .quotedIdent:
             throw ParseFailure(message: "Syntax error: quoted identifiers are only allowed after '.'", offset: t.offset)
-        case .ident(let name):
-            switch name {
-            case "true": return try node(.literal(.bool(true)), at: t.offset)
-            case "false": return try node(.literal(.bool(false)), at: t.offset)
-            case "null": return try node(.literal(.null), at: t.offset)
-            case "in": throw ParseFailure(message: "Syntax error: unexpected 'in'", offset: t.offset)
-            default: break
-            }
-            if Lexer.reserved.contains(name) {
-                throw ParseFailure(message: "Syntax error: reserved identifier: \(name)", offset: t.offset)
-            }
-            if isPunct("(") {
-                let open = advance()
-                let args = try parseExprList(close: ")")
-                return try globalCall(name, args: args, at: open.offset, nameOffset: t.offset)
-            }
-            return try node(.ident(name), at: t.offset)
-        case .punct("."):
-            // A leading dot names the root scope: `.x` skips comprehension variables.
-            let n = advance()
-            guard case .ident(let name) = n.kind, !Lexer.reserved.contains(name) else {
-                throw ParseFailure(message: "Syntax error: mismatched input \(describe(n)) expecting IDENTIFIER", offset: n.offset)
-            }
-            if isPunct("(") {
-                let open = advance()
-                let args = try parseExprList(close: ")")
-                return try globalCall(name, args: args, at: open.offset, nameOffset: n.offset)
-            }
-            return try node(.ident("." + name), at: t.offset)
+        case .ident(let name): return try parseIdentPrimary(t, name)
+        case .punct("."): return try parseRootIdent(t)
         case .punct("("):
             let e = try parseExpr()
             _ = try expect(")")
             return e
-        case .punct("["):
-            var elems: [Expr] = []
-            var optionals: [Int] = []
-            if !accept("]") {
-                while true {
-                    if accept("?") { optionals.append(elems.count) }
-                    elems.append(try parseExpr())
-                    if accept("]") { break }
-                    _ = try expect(",")
-                    if accept("]") { break }
-                }
-            }
-            return try node(.list(elements: elems, optionalIndices: optionals), at: t.offset, children: elems)
-        case .punct("{"):
-            var entries: [MapEntry] = []
-            var children: [Expr] = []
-            if !accept("}") {
-                while true {
-                    let optional = accept("?")
-                    let k = try parseExpr()
-                    let colon = try expect(":")
-                    let v = try parseExpr()
-                    let id = offsets.count
-                    offsets.append(colon.offset); depths.append(max(depths[k.id], depths[v.id]) + 1)
-                    entries.append(MapEntry(id: id, key: k, value: v, optional: optional))
-                    children.append(k); children.append(v)
-                    if accept("}") { break }
-                    _ = try expect(",")
-                    if accept("}") { break }
-                }
-            }
-            return try node(.map(entries: entries), at: t.offset, children: children)
+        case .punct("["): return try parseListLiteral(t)
+        case .punct("{"): return try parseMapLiteral(t)
         default:
             throw ParseFailure(message: "Syntax error: mismatched input \(describe(t)) expecting expression", offset: t.offset)
         }
+    }
+
+    // The bigger primaries live in their own functions so the frame that recurses through
+    // every nesting level (parsePrimary) stays small: debug builds spend kilobytes per frame.
+
+    @inline(never)
+    mutating func parseIdentPrimary(_ t: Token, _ name: String) throws -> Expr {
+        switch name {
+        case "true": return try node(.literal(.bool(true)), at: t.offset)
+        case "false": return try node(.literal(.bool(false)), at: t.offset)
+        case "null": return try node(.literal(.null), at: t.offset)
+        case "in": throw ParseFailure(message: "Syntax error: unexpected 'in'", offset: t.offset)
+        default: break
+        }
+        if Lexer.reserved.contains(name) {
+            throw ParseFailure(message: "Syntax error: reserved identifier: \(name)", offset: t.offset)
+        }
+        if isPunct("(") {
+            let open = advance()
+            let args = try parseExprList(close: ")")
+            return try globalCall(name, args: args, at: open.offset, nameOffset: t.offset)
+        }
+        return try node(.ident(name), at: t.offset)
+    }
+
+    @inline(never)
+    mutating func parseRootIdent(_ t: Token) throws -> Expr {
+        // A leading dot names the root scope: `.x` skips comprehension variables.
+        let n = advance()
+        guard case .ident(let name) = n.kind, !Lexer.reserved.contains(name) else {
+            throw ParseFailure(message: "Syntax error: mismatched input \(describe(n)) expecting IDENTIFIER", offset: n.offset)
+        }
+        if isPunct("(") {
+            let open = advance()
+            let args = try parseExprList(close: ")")
+            return try globalCall(name, args: args, at: open.offset, nameOffset: n.offset)
+        }
+        return try node(.ident("." + name), at: t.offset)
+    }
+
+    @inline(never)
+    mutating func parseListLiteral(_ t: Token) throws -> Expr {
+        var elems: [Expr] = []
+        var optionals: [Int] = []
+        if !accept("]") {
+            while true {
+                if accept("?") { optionals.append(elems.count) }
+                elems.append(try parseExpr())
+                if accept("]") { break }
+                _ = try expect(",")
+                if accept("]") { break }
+            }
+        }
+        return try node(.list(elements: elems, optionalIndices: optionals), at: t.offset, children: elems)
+    }
+
+    @inline(never)
+    mutating func parseMapLiteral(_ t: Token) throws -> Expr {
+        var entries: [MapEntry] = []
+        var children: [Expr] = []
+        if !accept("}") {
+            while true {
+                let optional = accept("?")
+                let k = try parseExpr()
+                let colon = try expect(":")
+                let v = try parseExpr()
+                let id = offsets.count
+                offsets.append(colon.offset); depths.append(max(depths[k.id], depths[v.id]) + 1)
+                entries.append(MapEntry(id: id, key: k, value: v, optional: optional))
+                children.append(k); children.append(v)
+                if accept("}") { break }
+                _ = try expect(",")
+                if accept("}") { break }
+            }
+        }
+        return try node(.map(entries: entries), at: t.offset, children: children)
     }
 
     // MARK: macros (cel-go parser/macro.go)

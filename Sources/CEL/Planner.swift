@@ -19,6 +19,8 @@ struct Planner {
     private var locals: [(name: String, slot: Int)] = []
     private var nextLocal = 0
     private(set) var frameSize = 0
+    /// Which variable each variable-reading node reads, to name unbound ones in errors.
+    private(set) var variableOfNode: [Int: String] = [:]
     private var objectTypes: [String: ObjectType] = [:]
     private var hostFunctions: [String: [FunctionOverload]] = [:]
 
@@ -42,9 +44,7 @@ struct Planner {
 
     /// Plans the whole tree; local slots are numbered after the globals.
     mutating func planRoot(_ e: Expr) throws -> Node {
-        // Undeclared names may add globals while planning, so locals are planned with
-        // provisional numbers and shifted afterwards would be messy; instead collect the
-        // free names first.
+        // Free names become globals; collect them first so every local slot comes after them.
         if allowUndeclared { collectFreeNames(e, bound: []) }
         nextLocal = globalNames.count
         frameSize = nextLocal
@@ -82,29 +82,19 @@ struct Planner {
 
     // MARK: names
 
+    /// The type a name denotes as a value (`int`, `google.protobuf.Timestamp`, a declared
+    /// object type), from the checker's table. `dyn` is not a run-time type: unchecked, it
+    /// is an unknown name, as in cel-go.
     static func typeValue(_ name: String, _ objects: [String: ObjectType]) -> CELType? {
-        switch name {
-        case "int": return .int
-        case "uint": return .uint
-        case "double": return .double
-        case "bool": return .bool
-        case "string": return .string
-        case "bytes": return .bytes
-        case "list": return .list(.dyn)
-        case "map": return .map(.dyn, .dyn)
-        case "null_type": return .null
-        case "type": return .type(.dyn)
-        case "google.protobuf.Timestamp": return .timestamp
-        case "google.protobuf.Duration": return .duration
-        case "optional_type": return .optional(.dyn)
-        default: return objects[name] != nil ? .object(name) : nil
-        }
+        if name == "dyn" { return nil }
+        if let t = StandardSignatures.typeNames[name] { return t }
+        return objects[name] != nil ? .object(name) : nil
     }
 
     /// The namespace `t` names when `t.function(...)` is really the global `ns.function`
     /// (unchecked programs; checked ones have the checker's reference).
     private func namespace(_ t: Expr, _ function: String) -> String? {
-        guard let q = qualifiedName(t), !q.root.hasPrefix("."), local(q.root) == nil, globalSlots[q.name] == nil else { return nil }
+        guard let q = qualifiedName(t), q.root.hasPrefix(".") || local(q.root) == nil, globalSlots[q.name] == nil else { return nil }
         let full = q.name + "." + function
         if hostFunctions[full] != nil || full.hasPrefix("optional.") { return q.name }
         return nil
@@ -126,11 +116,16 @@ struct Planner {
         }
     }
 
+    private mutating func global(_ name: String, _ slot: Int, _ id: Int) -> Node {
+        variableOfNode[id] = name
+        return SlotNode(id: id, slot: slot)
+    }
+
     private mutating func planIdent(_ n: String, id: Int) -> Node {
         let rootScope = n.hasPrefix(".")
         let name = rootScope ? String(n.dropFirst()) : n
         if !rootScope, let s = local(name) { return SlotNode(id: id, slot: s) }
-        if let s = globalSlots[name] { return SlotNode(id: id, slot: s) }
+        if let s = globalSlots[name] { return global(name, s, id) }
         if let t = Planner.typeValue(name, objectTypes) { return ConstNode(id: id, .type(t)) }
         return FailNode(id: id, "undeclared reference to '\(name)'")
     }
@@ -144,7 +139,7 @@ struct Planner {
             return ConstNode(id: id, c.value)
         case .ident(let n):
             switch references[id] {
-            case .variable(let name)?: if let s = globalSlots[name] { return SlotNode(id: id, slot: s) }
+            case .variable(let name)?: if let s = globalSlots[name] { return global(name, s, id) }
             case .typeName(let t)?: return ConstNode(id: id, .type(t.runtimeNormalised))
             default: break
             }
@@ -152,7 +147,7 @@ struct Planner {
         case .select(let operand, let field, let testOnly):
             if testOnly { return HasNode(id: id, operand: try plan(operand), field: field) }
             switch references[id] {
-            case .variable(let name)?: if let s = globalSlots[name] { return SlotNode(id: id, slot: s) }
+            case .variable(let name)?: if let s = globalSlots[name] { return global(name, s, id) }
             case .typeName(let t)?: return ConstNode(id: id, .type(t.runtimeNormalised))
             case .field(let type, _)?: return SelectNode(id: id, operand: try plan(operand), field: field, knownType: type)
             default: break
@@ -160,7 +155,7 @@ struct Planner {
             // A dotted name declared as one variable (`a.b.c`) wins over field selection,
             // unless its root is a comprehension variable.
             if let q = qualifiedName(e), q.root.hasPrefix(".") || local(q.root) == nil {
-                if let s = globalSlots[q.name] { return SlotNode(id: id, slot: s) }
+                if let s = globalSlots[q.name] { return global(q.name, s, id) }
                 if let t = Planner.typeValue(q.name, objectTypes) { return ConstNode(id: id, .type(t)) }
             }
             return SelectNode(id: id, operand: try plan(operand), field: field, knownType: nil)
@@ -224,6 +219,24 @@ struct Planner {
         }
     }
 
+    /// An empty frame for evaluating constant calls (reads no slot, has no budget); a fresh
+    /// one per fold, so planning on several threads at once shares nothing mutable.
+    static var foldingFrame: Activation {
+        let p = Program(root: Node(id: 0), planner: Planner(declarations: Declarations(), references: [:], allowUndeclared: false),
+                        parsed: ParsedExpression(expr: Expr(id: 0, kind: .literal(.null)), source: Source(""), offsets: [-1]),
+                        options: ProgramOptions(costLimit: 0))
+        return Activation(program: p)
+    }
+
+    /// A standard (pure) call on constants is evaluated once here, e.g.
+    /// `timestamp('2026-11-29T00:00:00Z')`; an error result is left for evaluation to report.
+    private func folded(_ n: Node, _ args: [Node]) -> Node {
+        guard args.allSatisfy({ $0 is ConstNode }) else { return n }
+        let v = n.eval(Planner.foldingFrame)
+        if case .error = v { return n }
+        return ConstNode(id: n.id, v)
+    }
+
     private mutating func planCall(target: Expr?, function: String, args: [Expr], id: Int) throws -> Node {
         // `math.greatest(x)` and `optional.of(x)` parse as member calls on a namespace.
         if target != nil, case .function(let name, _, true)? = references[id] {
@@ -232,35 +245,61 @@ struct Planner {
         if let t = target, let ns = namespace(t, function) {
             return try planCall(target: nil, function: ns + "." + function, args: args, id: id)
         }
-        if target == nil {
-            switch (function, args.count) {
-            case (Operator.logicalAnd, 2): return AndNode(id: id, try plan(args[0]), try plan(args[1]))
-            case (Operator.logicalOr, 2): return OrNode(id: id, try plan(args[0]), try plan(args[1]))
-            case (Operator.logicalNot, 1): return NotNode(id: id, try plan(args[0]))
-            case (Operator.notStrictlyFalse, 1): return NotStrictlyFalseNode(id: id, try plan(args[0]))
-            case (Operator.conditional, 3):
-                return ConditionalNode(id: id, try plan(args[0]), try plan(args[1]), try plan(args[2]))
-            case (Operator.equals, 2): return EqualsNode(id: id, try plan(args[0]), try plan(args[1]), negated: false)
-            case (Operator.notEquals, 2): return EqualsNode(id: id, try plan(args[0]), try plan(args[1]), negated: true)
-            case (Operator.less, 2): return RelationNode(id: id, try plan(args[0]), try plan(args[1]), .less, function: function)
-            case (Operator.lessEquals, 2): return RelationNode(id: id, try plan(args[0]), try plan(args[1]), .lessEquals, function: function)
-            case (Operator.greater, 2): return RelationNode(id: id, try plan(args[0]), try plan(args[1]), .greater, function: function)
-            case (Operator.greaterEquals, 2): return RelationNode(id: id, try plan(args[0]), try plan(args[1]), .greaterEquals, function: function)
-            case (Operator.add, 2):
-                // Macro accumulation `@result + [e]` appends in place.
-                if case .ident(let n) = args[0].kind, n == Parser.accu, let slot = local(n),
-                   case .list(let els, let opt) = args[1].kind, els.count == 1, opt.isEmpty {
-                    return AppendNode(id: id, accuSlot: slot, element: try plan(els[0]))
-                }
-            default: break
-            }
-        }
+        if target == nil, let n = try planOperator(function, args, id: id) { return n }
         var argExprs = args
         if let target { argExprs.insert(target, at: 0) }
-        let nodes = try argExprs.map { try plan($0) }
+        var nodes: [Node] = []
+        for a in argExprs { nodes.append(try plan(a)) }
+        return try bindFunction(function, nodes, isMember: target != nil, id: id)
+    }
 
+    // planCall, plan and planOperator recurse through every nesting level; the rest is kept
+    // out of their frames (debug builds spend kilobytes per frame).
+
+    /// Operators with their own nodes (short-circuits, equality, ordering, `in`).
+    @inline(never)
+    private mutating func planOperator(_ function: String, _ args: [Expr], id: Int) throws -> Node? {
+        switch (function, args.count) {
+        case (Operator.logicalAnd, 2), (Operator.logicalOr, 2): return LogicNode(id: id, function, try plan(args[0]), try plan(args[1]))
+        case (Operator.logicalNot, 1): return NotNode(id: id, try plan(args[0]))
+        case (Operator.notStrictlyFalse, 1): return NotStrictlyFalseNode(id: id, try plan(args[0]))
+        case (Operator.conditional, 3):
+            return ConditionalNode(id: id, try plan(args[0]), try plan(args[1]), try plan(args[2]))
+        case (Operator.equals, 2): return EqualsNode(id: id, try plan(args[0]), try plan(args[1]), negated: false)
+        case (Operator.notEquals, 2): return EqualsNode(id: id, try plan(args[0]), try plan(args[1]), negated: true)
+        case (Operator.less, 2): return RelationNode(id: id, try plan(args[0]), try plan(args[1]), .less, function: function)
+        case (Operator.lessEquals, 2): return RelationNode(id: id, try plan(args[0]), try plan(args[1]), .lessEquals, function: function)
+        case (Operator.greater, 2): return RelationNode(id: id, try plan(args[0]), try plan(args[1]), .greater, function: function)
+        case (Operator.greaterEquals, 2): return RelationNode(id: id, try plan(args[0]), try plan(args[1]), .greaterEquals, function: function)
+        case (Operator.add, 2):
+            // Macro accumulation `@result + [e]` appends in place.
+            if case .ident(let n) = args[0].kind, n == Parser.accu, let slot = local(n),
+               case .list(let els, let opt) = args[1].kind, els.count == 1, opt.isEmpty {
+                return AppendNode(id: id, accuSlot: slot, element: try plan(els[0]))
+            }
+        default: break
+        }
+
+        if function == Operator.in, args.count == 2 {
+            let list = try plan(args[1])
+            if let c = list as? ConstNode, case .list(let xs) = c.value {
+                var strings: [String] = []
+                for x in xs { if case .string(let s) = x { strings.append(s) } }
+                let set = Set(strings)
+                if strings.count == xs.count, set.count == Set(strings.map { Array($0.utf8) }).count {
+                    return InStringSetNode(id: id, element: try plan(args[0]), members: set, list: c.value)
+                }
+            }
+            return BinaryCallNode(id: id, try plan(args[0]), list, StandardLibrary.contains)
+        }
+        return nil
+    }
+
+    /// A call's implementation: host overloads first, then the standard library.
+    @inline(never)
+    private func bindFunction(_ function: String, _ nodes: [Node], isMember: Bool, id: Int) throws -> Node {
         if let overloads = hostFunctions[function] {
-            let fitting = overloads.filter { $0.isMember == (target != nil) && $0.parameters.count == nodes.count }
+            let fitting = overloads.filter { $0.isMember == isMember && $0.parameters.count == nodes.count }
             if fitting.count == 1 { return node(for: fitting[0].implementation, nodes, id: id) }
             if !fitting.isEmpty { return OverloadedCallNode(id: id, function: function, nodes, fitting) }
         }
@@ -275,11 +314,22 @@ struct Planner {
                 return .bool(re.matches(s))
             }
         }
-        if let impl = StandardLibrary.implementation(function, arity: nodes.count) {
-            return node(for: impl, nodes, id: id)
+        if let field = StandardLibrary.timeFields[function], nodes.count == 2,
+           let z = nodes[1] as? ConstNode, case .string(let name) = z.value {
+            // Resolve a constant time zone once; an unknown one is a compile-time error.
+            guard let zone = CELTime.zone(name) else {
+                throw PlanFailure(message: "unknown time zone '\(name)'", exprID: z.id)
+            }
+            return UnaryCallNode(id: id, nodes[0]) { v in
+                guard case .timestamp(let t) = v else { return .noOverload(function, v, .string(name)) }
+                return CELTime.field(field, of: t, zone: zone)
+            }
         }
-        if let impl = OptionalLibrary.implementation(function, arity: nodes.count, member: target != nil) {
-            return node(for: impl, nodes, id: id)
+        if let impl = StandardLibrary.implementation(function, arity: nodes.count) {
+            return folded(node(for: impl, nodes, id: id), nodes)
+        }
+        if let impl = OptionalLibrary.implementation(function, arity: nodes.count, member: isMember) {
+            return folded(node(for: impl, nodes, id: id), nodes)
         }
         return FailNode(id: id, "no such function: \(function)")
     }

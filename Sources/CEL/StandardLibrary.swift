@@ -123,7 +123,7 @@ enum StandardLibrary {
             case .int(let v): i = v
             case .uint(let v): guard v <= UInt64(Int64.max) else { return .fail("index out of range: \(v)") }; i = Int64(v)
             case .double(let d):
-                guard d.rounded(.towardZero) == d, d > -9.3e18, d < 9.3e18 else { return .fail("unsupported index value \(d)") }
+                guard d.rounded(.towardZero) == d, d >= -9.223372036854775808e18, d < 9.223372036854775808e18 else { return .fail("unsupported index value \(d)") }
                 i = Int64(d)
             default: return .noOverload(Operator.index, c, k)
             }
@@ -231,7 +231,12 @@ enum StandardLibrary {
         case .double(let d):
             guard d.isFinite, d > -1, d < 1.8446744073709551616e19 else { return .fail("range error converting \(d) to uint") }
             return .uint(UInt64(d))
-        case .string(let s): return UInt64(s).map { .uint($0) } ?? .fail("cannot convert '\(s)' to uint")
+        case .string(let s):
+            // Go's ParseUint, which cel-go uses, takes no sign (Swift's UInt64("+1") would).
+            guard let f = s.utf8.first, f != UInt8(ascii: "+"), f != UInt8(ascii: "-"), let u = UInt64(s) else {
+                return .fail("cannot convert '\(s)' to uint")
+            }
+            return .uint(u)
         default: return .noOverload("uint", a)
         }
     }
@@ -241,9 +246,21 @@ enum StandardLibrary {
         case .double: return a
         case .int(let i): return .double(Double(i))
         case .uint(let u): return .double(Double(u))
-        case .string(let s): return Double(s).map { .double($0) } ?? .fail("cannot convert '\(s)' to double")
+        case .string(let s): return parseDouble(s).map { .double($0) } ?? .fail("cannot convert '\(s)' to double")
         default: return .noOverload("double", a)
         }
+    }
+
+    /// Go's strconv.ParseFloat, as cel-go converts: Swift's Double(String) also takes a hex
+    /// mantissa without a `p` exponent and turns an overflow into infinity; Go rejects both.
+    static func parseDouble(_ s: String) -> Double? {
+        var body = Substring(s.lowercased())
+        if body.first == "+" || body.first == "-" { body = body.dropFirst() }
+        let spelledInfinity = body == "inf" || body == "infinity"
+        if body.hasPrefix("0x") && !body.contains("p") { return nil }
+        guard let d = Double(s) else { return nil }
+        if d.isInfinite && !spelledInfinity { return nil }
+        return d
     }
 
     static func toString(_ a: Value) -> Value {
@@ -256,7 +273,9 @@ enum StandardLibrary {
         case .bytes(let b):
             guard let s = String(validating: b, as: UTF8.self) else { return .fail("invalid UTF-8 in bytes to string conversion") }
             return .string(s)
-        case .timestamp(let t): return .string(CELTime.format(t))
+        case .timestamp(let t):
+            guard CELTime.inRange(t) else { return .fail("timestamp out of range") }
+            return .string(CELTime.format(t))
         case .duration(let d): return .string(CELTime.format(d))
         default: return .noOverload("string", a)
         }
@@ -310,6 +329,7 @@ enum StandardLibrary {
     ]
 
     static func timeField(_ f: CELTime.Field, _ a: Value, _ zone: Value?) -> Value {
+        if case .timestamp(let t) = a, !CELTime.inRange(t) { return .fail("timestamp out of range") }
         switch (a, zone) {
         case (.timestamp(let t), nil): return CELTime.field(f, of: t, zone: nil)
         case (.timestamp(let t), .string(let z)?): return CELTime.field(f, of: t, zone: z)

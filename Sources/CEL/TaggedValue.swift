@@ -95,13 +95,13 @@ public enum TaggedValue {
             return .map(map)
         case "timestamp":
             let s = try string()
-            guard let t = parseTimestamp(s) else {
+            guard case .timestamp(let t) = CELTime.parseTimestamp(s, form: .protoJSON) else {
                 throw TaggedValueError(path: at, message: "'\(s)' is not an RFC 3339 timestamp in 0001-01-01T00:00:00Z...9999-12-31T23:59:59.999999999Z")
             }
             return .timestamp(t)
         case "duration":
             let s = try string()
-            guard let d = parseDuration(s) else {
+            guard case .duration(let d) = CELTime.parseDuration(s, form: .protoJSON) else {
                 throw TaggedValueError(path: at, message: "'\(s)' is not a duration such as \"-1.5s\" within ±315576000000s")
             }
             return .duration(d)
@@ -180,8 +180,8 @@ public enum TaggedValue {
         case .bytes(let b): return ["bytes": Data(b).base64EncodedString()]
         case .list(let items): return ["list": items.map(encode)]
         case .map(let m): return ["map": m.entries.map { [encode($0.key), encode($0.value)] }]
-        case .timestamp(let t): return ["timestamp": formatTimestamp(t)]
-        case .duration(let d): return ["duration": formatDuration(d)]
+        case .timestamp(let t): return ["timestamp": CELTime.format(t)]
+        case .duration(let d): return ["duration": CELTime.format(d)]
         case .type(let t): return ["type": typeName(t)]
         case .optional(let inner): return ["optional": inner.map { [encode($0)] } ?? []]
         case .object(let o):
@@ -287,170 +287,6 @@ public enum TaggedValue {
         return t
     }
 
-    // MARK: - Timestamps and durations
-
-    /// Seconds in CEL's valid timestamp range: 0001-01-01T00:00:00Z ... 9999-12-31T23:59:59Z.
-    static let minTimestampSeconds: Int64 = -62_135_596_800
-    static let maxTimestampSeconds: Int64 = 253_402_300_799
-    static let maxDurationSeconds: Int64 = 315_576_000_000
-
-    /// RFC 3339 with 0–9 fraction digits and `Z` or a `±HH:MM` offset; nil if malformed or out of range.
-    public static func parseTimestamp(_ s: String) -> CELTimestamp? {
-        let c = Array(s.utf8)
-        var i = 0
-        func digits(_ n: Int) -> Int64? {
-            guard i + n <= c.count else { return nil }
-            var v: Int64 = 0
-            for k in i..<(i + n) {
-                guard c[k] >= 48, c[k] <= 57 else { return nil }
-                v = v * 10 + Int64(c[k] - 48)
-            }
-            i += n
-            return v
-        }
-        func expect(_ chars: String) -> Bool {
-            guard i < c.count, chars.utf8.contains(c[i]) else { return false }
-            i += 1
-            return true
-        }
-        guard let year = digits(4), expect("-"), let month = digits(2), expect("-"), let day = digits(2),
-              expect("Tt"), let hour = digits(2), expect(":"), let minute = digits(2), expect(":"),
-              let second = digits(2) else { return nil }
-        var nanos: Int64 = 0
-        if i < c.count, c[i] == UInt8(ascii: ".") {
-            i += 1
-            var n = 0
-            while i < c.count, c[i] >= 48, c[i] <= 57 {
-                guard n < 9 else { return nil }
-                nanos = nanos * 10 + Int64(c[i] - 48)
-                n += 1
-                i += 1
-            }
-            guard n > 0 else { return nil }
-            for _ in n..<9 { nanos *= 10 }
-        }
-        var offset: Int64 = 0
-        if expect("Zz") {
-        } else if i < c.count, c[i] == UInt8(ascii: "+") || c[i] == UInt8(ascii: "-") {
-            let sign: Int64 = c[i] == UInt8(ascii: "-") ? -1 : 1
-            i += 1
-            guard let oh = digits(2), expect(":"), let om = digits(2), oh < 24, om < 60 else { return nil }
-            offset = sign * (oh * 3600 + om * 60)
-        } else {
-            return nil
-        }
-        guard i == c.count, year >= 1, (1...12).contains(month), day >= 1,
-              day <= daysInMonth(year: year, month: month), hour < 24, minute < 60, second < 60 else { return nil }
-        let seconds = daysFromCivil(year: year, month: month, day: day) * 86400 + hour * 3600 + minute * 60 + second - offset
-        guard seconds >= minTimestampSeconds, seconds <= maxTimestampSeconds else { return nil }
-        return CELTimestamp(seconds: seconds, nanos: Int32(nanos))
-    }
-
-    /// `2009-02-13T23:31:30.123456789Z`, fraction trimmed of trailing zeros.
-    public static func formatTimestamp(_ t: CELTimestamp) -> String {
-        // Normalise first so that a value with negative nanos still prints a valid instant.
-        var seconds = t.seconds.clamped(minTimestampSeconds - 86400, maxTimestampSeconds + 86400)
-        var nanos = Int64(t.nanos)
-        if nanos < 0 || nanos >= 1_000_000_000 {
-            seconds += nanos / 1_000_000_000 - (nanos < 0 ? 1 : 0)
-            nanos = ((nanos % 1_000_000_000) + 1_000_000_000) % 1_000_000_000
-        }
-        let days = floorDiv(seconds, 86400)
-        let rem = seconds - days * 86400
-        let (y, m, d) = civilFromDays(days)
-        var s = pad(y, 4) + "-" + pad(m, 2) + "-" + pad(d, 2) + "T" + pad(rem / 3600, 2) + ":" + pad(rem / 60 % 60, 2) + ":" + pad(rem % 60, 2)
-        s += fraction(nanos)
-        return s + "Z"
-    }
-
-    /// `-123.5s`: optional sign, seconds, optional 1–9 fraction digits, `s`; nil if malformed or out of range.
-    public static func parseDuration(_ s: String) -> CELDuration? {
-        var c = Substring(s)
-        guard c.last == "s" else { return nil }
-        c.removeLast()
-        var negative = false
-        if c.first == "-" { negative = true; c.removeFirst() }
-        let parts = c.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
-        guard let whole = parts.first, !whole.isEmpty, whole.count <= 15,
-              whole.allSatisfy({ $0.isASCII && $0.isNumber }), let secs = Int64(whole) else { return nil }
-        var nanos: Int64 = 0
-        if parts.count == 2 {
-            let frac = parts[1]
-            guard !frac.isEmpty, frac.count <= 9, frac.allSatisfy({ $0.isASCII && $0.isNumber }), let f = Int64(frac) else { return nil }
-            nanos = f
-            for _ in frac.count..<9 { nanos *= 10 }
-        }
-        guard secs <= maxDurationSeconds else { return nil }
-        return negative ? CELDuration(seconds: -secs, nanos: Int32(-nanos)) : CELDuration(seconds: secs, nanos: Int32(nanos))
-    }
-
-    /// Protobuf-JSON form: `-1.5s`, `0s`, `123.000000001s`.
-    public static func formatDuration(_ d: CELDuration) -> String {
-        // Sum in 128-bit-safe steps: seconds and nanos may disagree in sign if built by hand.
-        let total = d.seconds.multipliedReportingOverflow(by: 1_000_000_000)
-        if !total.overflow {
-            let sum = total.partialValue.addingReportingOverflow(Int64(d.nanos))
-            if !sum.overflow {
-                let ns = sum.partialValue
-                let mag = ns.magnitude
-                return (ns < 0 ? "-" : "") + String(mag / 1_000_000_000) + fraction(Int64(mag % 1_000_000_000)) + "s"
-            }
-        }
-        let negative = d.seconds < 0 || d.nanos < 0
-        return (negative ? "-" : "") + String(d.seconds.magnitude) + fraction(Int64(d.nanos.magnitude)) + "s"
-    }
-
-    private static func fraction(_ nanos: Int64) -> String {
-        guard nanos != 0 else { return "" }
-        var f = pad(nanos, 9)
-        while f.last == "0" { f.removeLast() }
-        return "." + f
-    }
-
-    private static func pad(_ v: Int64, _ width: Int) -> String {
-        let s = String(v.magnitude)
-        return (v < 0 ? "-" : "") + String(repeating: "0", count: max(0, width - s.count)) + s
-    }
-
-    static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
-        let q = a / b
-        return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
-    }
-
-    static func isLeapYear(_ y: Int64) -> Bool { (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 }
-
-    static func daysInMonth(year: Int64, month: Int64) -> Int64 {
-        switch month {
-        case 2: return isLeapYear(year) ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
-        }
-    }
-
-    /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
-    static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
-        let y = month <= 2 ? year - 1 : year
-        let era = floorDiv(y, 400)
-        let yoe = y - era * 400
-        let mp = (month + 9) % 12
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146097 + doe - 719468
-    }
-
-    /// The inverse of `daysFromCivil`.
-    static func civilFromDays(_ days: Int64) -> (Int64, Int64, Int64) {
-        let z = days + 719468
-        let era = floorDiv(z, 146097)
-        let doe = z - era * 146097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
-    }
-
     // MARK: - JSON shapes
 
     /// JSONSerialization on Linux gives booleans as `__NSCFBoolean`, numbers as NSNumber; a
@@ -474,10 +310,6 @@ public enum TaggedValue {
         default: return "\(type(of: x))"
         }
     }
-}
-
-private extension Int64 {
-    func clamped(_ lo: Int64, _ hi: Int64) -> Int64 { Swift.min(Swift.max(self, lo), hi) }
 }
 
 /// Recursive descent over a CEL type string; errors give the 1-based column.

@@ -27,6 +27,9 @@ enum CELTime {
         return .duration(CELDuration(seconds: Int64(s), nanos: Int32(n)))
     }
 
+    /// Hosts build CELTimestamp directly: calendar arithmetic checks this first.
+    static func inRange(_ t: CELTimestamp) -> Bool { t.seconds >= minSeconds && t.seconds <= maxSeconds }
+
     static func nanos(_ t: CELTimestamp) -> Int128 { Int128(t.seconds) * nanosPerSecond + Int128(t.nanos) }
     static func nanos(_ d: CELDuration) -> Int128 { Int128(d.seconds) * nanosPerSecond + Int128(d.nanos) }
 
@@ -57,9 +60,19 @@ enum CELTime {
 
     // MARK: parsing and formatting
 
+    /// Which text a parser accepts. CEL's own `timestamp()` and `duration()` follow Go, as
+    /// cel-go does; the tagged encoding (TaggedValue) follows protobuf JSON, which is stricter
+    /// about durations and fraction digits and also takes lower-case `t`/`z`.
+    enum TextForm { case go, protoJSON }
+
     /// RFC 3339: `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`.
-    static func parseTimestamp(_ text: String) -> Value {
-        let b = Array(text.utf8)
+    static func parseTimestamp(_ text: String, form: TextForm = .go) -> Value {
+        var t = text
+        return t.withUTF8 { parseTimestamp(bytes: $0, form: form) } ?? .fail("timestamp parse error: '\(text)' is not RFC 3339")
+    }
+
+    /// nil when the text is not RFC 3339 in `form`.
+    private static func parseTimestamp(bytes b: UnsafeBufferPointer<UInt8>, form: TextForm) -> Value? {
         var i = 0
         func num(_ n: Int) -> Int64? {
             guard i + n <= b.count else { return nil }
@@ -72,10 +85,11 @@ enum CELTime {
             return v
         }
         func lit(_ c: UInt8) -> Bool { if i < b.count, b[i] == c { i += 1; return true }; return false }
-        let bad = Value.fail("timestamp parse error: '\(text)' is not RFC 3339")
-        guard let y = num(4), lit(45), let mo = num(2), lit(45), let d = num(2) else { return bad }
-        guard i < b.count, b[i] == 84 || b[i] == 116 else { return bad }
-        i += 1
+        // Go's time.Parse(RFC3339), which cel-go uses: upper-case T and Z, seconds below 60,
+        // any number of fraction digits. Protobuf JSON also takes t and z, but at most nine digits.
+        func letter(_ upper: UInt8) -> Bool { lit(upper) || (form == .protoJSON && lit(upper + 32)) }
+        let bad: Value? = nil
+        guard let y = num(4), lit(45), let mo = num(2), lit(45), let d = num(2), letter(84) else { return bad }
         guard let h = num(2), lit(58), let mi = num(2), lit(58), let s = num(2) else { return bad }
         var nanos: Int64 = 0
         if lit(46) {
@@ -84,18 +98,18 @@ enum CELTime {
                 if digits < 9 { nanos = nanos * 10 + Int64(b[i] - 48) }
                 digits += 1; i += 1
             }
-            guard digits > 0 else { return bad }
+            guard digits > 0, form == .go || digits <= 9 else { return bad }
             for _ in digits..<max(digits, 9) { nanos *= 10 }
         }
         var offset: Int64 = 0
-        if lit(90) || lit(122) {
+        if letter(90) {
         } else if i < b.count, b[i] == 43 || b[i] == 45 {
             let neg = b[i] == 45
             i += 1
             guard let oh = num(2), lit(58), let om = num(2), oh < 24, om < 60 else { return bad }
             offset = (oh * 3600 + om * 60) * (neg ? -1 : 1)
         } else { return bad }
-        guard i == b.count, (1...12).contains(mo), d >= 1, d <= daysIn(month: mo, year: y), h < 24, mi < 60, s < 61 else {
+        guard i == b.count, (1...12).contains(mo), d >= 1, d <= daysIn(month: mo, year: y), h < 24, mi < 60, s < 60 else {
             return bad
         }
         let secs = daysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s - offset
@@ -115,37 +129,45 @@ enum CELTime {
         return s.count >= w ? s : String(repeating: "0", count: w - s.count) + s
     }
 
+    /// `.5`, `.000000001` or nothing: nanoseconds trimmed of trailing zeros.
+    private static func fraction(_ nanos: Int64) -> String {
+        guard nanos != 0 else { return "" }
+        var f = pad(nanos, 9)
+        while f.hasSuffix("0") { f.removeLast() }
+        return "." + f
+    }
+
     /// RFC 3339 in UTC with the fraction trimmed of trailing zeros (Go's RFC3339Nano).
     static func format(_ t: CELTimestamp) -> String {
-        let days = t.seconds >= 0 ? t.seconds / 86400 : (t.seconds - 86399) / 86400
-        let rem = t.seconds - days * 86400
-        let (y, m, d) = civilFromDays(days)
-        var s = "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(rem / 3600, 2)):\(pad(rem / 60 % 60, 2)):\(pad(rem % 60, 2))"
-        if t.nanos != 0 {
-            var f = pad(Int64(t.nanos), 9)
-            while f.hasSuffix("0") { f.removeLast() }
-            s += "." + f
+        // Hosts may build a CELTimestamp by hand: normalise the nanos and keep the year within
+        // four digits, so that any value prints as some instant rather than as garbage.
+        var seconds = min(max(t.seconds, minSeconds - 86400), maxSeconds + 86400)
+        var nanos = Int64(t.nanos)
+        if nanos < 0 || nanos >= 1_000_000_000 {
+            seconds += nanos / 1_000_000_000 - (nanos < 0 ? 1 : 0)
+            nanos = ((nanos % 1_000_000_000) + 1_000_000_000) % 1_000_000_000
         }
-        return s + "Z"
+        let days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400
+        let rem = seconds - days * 86400
+        let (y, m, d) = civilFromDays(days)
+        return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(rem / 3600, 2)):\(pad(rem / 60 % 60, 2)):\(pad(rem % 60, 2))"
+            + fraction(nanos) + "Z"
     }
 
     /// Protobuf-JSON duration text: `-1.5s`, `1000000s`.
     static func format(_ d: CELDuration) -> String {
-        let neg = d.seconds < 0 || d.nanos < 0
-        var s = (neg ? "-" : "") + String(d.seconds.magnitude)
-        if d.nanos != 0 {
-            var f = pad(Int64(d.nanos.magnitude), 9)
-            while f.hasSuffix("0") { f.removeLast() }
-            s += "." + f
-        }
-        return s + "s"
+        // Seconds and nanos may disagree in sign if built by hand: print their sum.
+        let ns = nanos(d)
+        return (ns < 0 ? "-" : "") + String(ns.magnitude / UInt128(nanosPerSecond)) + fraction(Int64(ns.magnitude % UInt128(nanosPerSecond))) + "s"
     }
 
     /// Go's time.ParseDuration grammar: `[-+]` then one or more `<decimal><unit>`, units
-    /// h m s ms us µs ns; the spec's range applies.
-    static func parseDuration(_ text: String) -> Value {
+    /// h m s ms us µs ns; the spec's range applies. In `.protoJSON` only `-?digits[.digits]s`
+    /// with one to nine fraction digits.
+    static func parseDuration(_ text: String, form: TextForm = .go) -> Value {
         let bad = Value.fail("invalid duration '\(text)'")
         var sc = Array(text.unicodeScalars)
+        if form == .protoJSON, !isProtoJSONDuration(sc) { return bad }
         var neg = false
         if let f = sc.first, f == "-" || f == "+" { neg = f == "-"; sc.removeFirst() }
         if sc.count == 1 && sc[0] == "0" { return .duration(CELDuration(seconds: 0)) }
@@ -187,13 +209,42 @@ enum CELTime {
         return duration(nanos: neg ? -total : total)
     }
 
+    /// `-?[0-9]+(\.[0-9]{1,9})?s`: the protobuf-JSON shape, a subset of Go's grammar.
+    private static func isProtoJSONDuration(_ sc: [Unicode.Scalar]) -> Bool {
+        func isDigit(_ c: Unicode.Scalar) -> Bool { c >= "0" && c <= "9" }
+        var i = sc.first == "-" ? 1 : 0
+        let wholeStart = i
+        while i < sc.count, isDigit(sc[i]) { i += 1 }
+        guard i > wholeStart else { return false }
+        if i < sc.count, sc[i] == "." {
+            i += 1
+            let fracStart = i
+            while i < sc.count, isDigit(sc[i]) { i += 1 }
+            guard (1...9).contains(i - fracStart) else { return false }
+        }
+        return i == sc.count - 1 && sc[i] == "s"
+    }
+
     // MARK: time zones
 
-    /// Seconds east of UTC for `zone` at instant `t`: "UTC", "+08:00", "-02:30", "02:00"
-    /// or an IANA name. nil if the zone is unknown.
-    static func offset(zone: String, at t: CELTimestamp) -> Int64? {
-        if zone.isEmpty { return nil }
-        let u = Array(zone.utf8)
+    /// A time zone argument, resolved once: a fixed offset or an IANA zone.
+    enum Zone {
+        case fixed(Int64)
+        case named(TimeZone)
+
+        /// Seconds east of UTC at instant `t`.
+        func offset(at t: CELTimestamp) -> Int64 {
+            switch self {
+            case .fixed(let s): return s
+            case .named(let tz): return Int64(tz.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(t.seconds))))
+            }
+        }
+    }
+
+    /// "UTC", "+08:00", "-02:30", "02:00" or an IANA name; nil if unknown.
+    static func zone(_ text: String) -> Zone? {
+        if text.isEmpty { return nil }
+        let u = Array(text.utf8)
         let isOffset = u.allSatisfy { ($0 >= 48 && $0 <= 57) || $0 == 58 || $0 == 43 || $0 == 45 }
         if isOffset {
             var k = 0
@@ -202,22 +253,23 @@ enum CELTime {
             let parts = String(decoding: u[k...], as: UTF8.self).split(separator: ":", omittingEmptySubsequences: false)
             guard parts.count == 2, let h = Int64(parts[0]), let m = Int64(parts[1]), parts[0].count <= 2,
                   parts[1].count == 2, h < 24, m < 60 else { return nil }
-            return sign * (h * 3600 + m * 60)
+            return .fixed(sign * (h * 3600 + m * 60))
         }
-        if zone == "UTC" || zone == "Z" { return 0 }
-        guard let tz = TimeZone(identifier: zone) else { return nil }
-        let date = Date(timeIntervalSince1970: TimeInterval(t.seconds))
-        return Int64(tz.secondsFromGMT(for: date))
+        if text == "UTC" || text == "Z" { return .fixed(0) }
+        return TimeZone(identifier: text).map { .named($0) }
     }
 
     enum Field { case fullYear, month, date, dayOfMonth, dayOfWeek, dayOfYear, hours, minutes, seconds, milliseconds }
 
     static func field(_ f: Field, of t: CELTimestamp, zone: String?) -> Value {
-        var local = t.seconds
-        if let zone {
-            guard let off = offset(zone: zone, at: t) else { return .fail("unknown time zone '\(zone)'") }
-            local += off
-        }
+        guard let zone else { return field(f, of: t, zone: Zone.fixed(0)) }
+        guard let z = CELTime.zone(zone) else { return .fail("unknown time zone '\(zone)'") }
+        return field(f, of: t, zone: z)
+    }
+
+    static func field(_ f: Field, of t: CELTimestamp, zone: Zone) -> Value {
+        guard inRange(t) else { return .fail("timestamp out of range") }
+        let local = t.seconds + zone.offset(at: t)
         let days = local >= 0 ? local / 86400 : (local - 86399) / 86400
         let rem = local - days * 86400
         switch f {

@@ -95,32 +95,53 @@ extension Value {
     /// CEL `==` on two non-error values: numbers compare across int/uint/double, other
     /// kinds must match (a mismatch is simply unequal), NaN is unequal to everything.
     public func celEquals(_ other: Value) -> Bool {
-        switch (self, other) {
-        case (.null, .null): return true
-        case let (.bool(a), .bool(b)): return a == b
-        case let (.int(a), .int(b)): return a == b
-        case let (.uint(a), .uint(b)): return a == b
-        case let (.double(a), .double(b)): return a == b
-        case (.int, .uint), (.int, .double), (.uint, .int), (.uint, .double), (.double, .int), (.double, .uint):
-            return numericOrder(self, other) == 0
-        case let (.string(a), .string(b)): return sameCodePoints(a, b)
-        case let (.bytes(a), .bytes(b)): return a == b
-        case let (.list(a), .list(b)):
-            guard a.count == b.count else { return false }
+        // One switch on `self`, then a pattern on `other`: matching a tuple of both would
+        // copy (retain and release) both payloads on every comparison.
+        switch self {
+        case .string(let a):
+            if case .string(let b) = other { return sameCodePoints(a, b) }
+            return false
+        case .int(let a):
+            if case .int(let b) = other { return a == b }
+            return other.isNumber && numericOrder(self, other) == 0
+        case .bool(let a):
+            if case .bool(let b) = other { return a == b }
+            return false
+        case .uint(let a):
+            if case .uint(let b) = other { return a == b }
+            return other.isNumber && numericOrder(self, other) == 0
+        case .double(let a):
+            if case .double(let b) = other { return a == b }
+            return other.isNumber && numericOrder(self, other) == 0
+        case .null:
+            if case .null = other { return true }
+            return false
+        case .bytes(let a):
+            if case .bytes(let b) = other { return a == b }
+            return false
+        case .list(let a):
+            guard case .list(let b) = other, a.count == b.count else { return false }
             for k in 0..<a.count where !a[k].celEquals(b[k]) { return false }
             return true
-        case let (.map(a), .map(b)):
-            guard a.count == b.count else { return false }
+        case .map(let a):
+            guard case .map(let b) = other, a.count == b.count else { return false }
             for (k, v) in a.entries {
                 guard let w = b[k], v.celEquals(w) else { return false }
             }
             return true
-        case let (.timestamp(a), .timestamp(b)): return a == b
-        case let (.duration(a), .duration(b)): return a == b
-        case let (.type(a), .type(b)): return a.runtimeNormalised == b.runtimeNormalised
-        case let (.object(a), .object(b)):
+        case .timestamp(let a):
+            if case .timestamp(let b) = other { return a == b }
+            return false
+        case .duration(let a):
+            if case .duration(let b) = other { return a == b }
+            return false
+        case .type(let a):
+            if case .type(let b) = other { return a.runtimeNormalised == b.runtimeNormalised }
+            return false
+        case .object(let a):
+            guard case .object(let b) = other else { return false }
             if a === b { return true }
-            guard a.type === b.type else { return false }
+            guard a.type === b.type, a.fields.count == b.fields.count else { return false }
             for k in 0..<a.fields.count {
                 switch (a.fields[k], b.fields[k]) {
                 case (nil, nil): continue
@@ -129,13 +150,15 @@ extension Value {
                 }
             }
             return true
-        case let (.optional(a), .optional(b)):
+        case .optional(let a):
+            guard case .optional(let b) = other else { return false }
             switch (a, b) {
             case (nil, nil): return true
             case let (x?, y?): return x.celEquals(y)
             default: return false
             }
-        default: return false
+        case .error:
+            return false
         }
     }
 }

@@ -17,8 +17,9 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
     }
 
     /// Parses exactly `YYYY-MM-DD` (ASCII digits); nil for any other text or an impossible date.
-    public static func parse(_ text: String) -> CalendarDate? {
-        let u = Array(text.utf8)
+    public static func parse(_ text: String) -> CalendarDate? { withUTF8(text, parse) }
+
+    static func parse(_ u: UnsafeBufferPointer<UInt8>) -> CalendarDate? {
         guard u.count == 10, u[4] == UInt8(ascii: "-"), u[7] == UInt8(ascii: "-"),
               let y = digits(u, 0, 4), let m = digits(u, 5, 2), let d = digits(u, 8, 2) else { return nil }
         return CalendarDate(year: y, month: m, day: d)
@@ -46,9 +47,9 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
         return era * 146097 + doe - 719468
     }
 
-    /// The date `days` after 1970-01-01.
+    /// The date `days` after 1970-01-01, clamped to 0001-01-01...9999-12-31 (so no input traps).
     public init(daysSinceEpoch days: Int) {
-        let z = days + 719468
+        let z = min(max(days, -719_162), 2_932_896) + 719468
         let era = (z >= 0 ? z : z - 146096) / 146097
         let doe = z - era * 146097
         let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
@@ -69,7 +70,11 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
 
     /// The ASCII decimal number in u[start..<start+count], or nil if any byte is not a digit.
     static func digits(_ u: [UInt8], _ start: Int, _ count: Int) -> Int? {
-        guard start + count <= u.count else { return nil }
+        u.withUnsafeBufferPointer { digits($0, start, count) }
+    }
+
+    static func digits(_ u: UnsafeBufferPointer<UInt8>, _ start: Int, _ count: Int) -> Int? {
+        guard start >= 0, count >= 0, start + count <= u.count else { return nil }
         var v = 0
         for i in start..<(start + count) {
             let b = u[i]
@@ -105,10 +110,11 @@ public struct RFC3339Timestamp: Hashable, Comparable, Sendable, CustomStringConv
         + "(\\.[0-9]{1,9})?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$"
 
     /// Parses the exact form described above; nil otherwise.
-    public static func parse(_ text: String) -> RFC3339Timestamp? {
-        let u = Array(text.utf8)
+    public static func parse(_ text: String) -> RFC3339Timestamp? { withUTF8(text, parse) }
+
+    static func parse(_ u: UnsafeBufferPointer<UInt8>) -> RFC3339Timestamp? {
         guard u.count >= 20, u[10] == UInt8(ascii: "T"), u[13] == UInt8(ascii: ":"), u[16] == UInt8(ascii: ":"),
-              let date = CalendarDate.parse(String(decoding: u[0..<10], as: UTF8.self)),
+              let date = CalendarDate.parse(UnsafeBufferPointer(rebasing: u[0..<10])),
               let hh = CalendarDate.digits(u, 11, 2), let mm = CalendarDate.digits(u, 14, 2),
               let ss = CalendarDate.digits(u, 17, 2), hh < 24, mm < 60, ss < 60 else { return nil }
         var i = 19
@@ -156,8 +162,9 @@ public struct RFC3339Timestamp: Hashable, Comparable, Sendable, CustomStringConv
 
     /// The calendar date of this instant at another offset (e.g. the station's +08:00).
     public func date(atOffsetSeconds offset: Int) -> CalendarDate {
-        let local = secondsSinceEpoch + Int64(offset)
-        let days = local >= 0 ? local / 86400 : (local - 86399) / 86400
+        let (sum, overflow) = secondsSinceEpoch.addingReportingOverflow(Int64(offset))
+        let local = overflow ? (offset > 0 ? Int64.max : Int64.min) : sum
+        let days = local >= 0 ? local / 86400 : -((-(local + 1)) / 86400) - 1 // floor division, no overflow
         return CalendarDate(daysSinceEpoch: Int(days))
     }
 

@@ -31,30 +31,83 @@ public enum JSONParser {
     /// - Throws: `JSONParseError` naming line and column.
     public static func parse(_ bytes: [UInt8], maxBytes: Int = defaultMaxBytes,
                              maxDepth: Int = defaultMaxDepth) throws -> JSONValue {
+        try parse(bytes, maxBytes: maxBytes, maxDepth: maxDepth, names: nil)
+    }
+
+    /// As above; member names found in `names` share its strings instead of new ones.
+    static func parse(_ bytes: [UInt8], maxBytes: Int = defaultMaxBytes, maxDepth: Int = defaultMaxDepth,
+                      names: JSONNames?) throws -> JSONValue {
         guard bytes.count <= maxBytes else {
             throw JSONParseError(line: nil, column: nil,
                                  message: "document is \(bytes.count) bytes; the limit is \(maxBytes) bytes")
         }
-        var reader = Reader(bytes: bytes, maxDepth: maxDepth)
-        try reader.checkUTF8()
-        reader.skipWhitespace()
-        let value = try reader.parseValue(depth: 0)
-        reader.skipWhitespace()
-        if reader.index < bytes.count {
-            throw reader.error("unexpected \(reader.describeCurrent()) after the end of the document")
+        // The reader works on the array's storage directly: bounds are checked by hand at every
+        // read (`index < bytes.count`), and the pointer never outlives this call.
+        return try bytes.withUnsafeBufferPointer { buffer in
+            var reader = Reader(bytes: buffer, maxDepth: maxDepth, names: names)
+            try reader.checkUTF8()
+            reader.skipWhitespace()
+            let value = try reader.parseValue(depth: 0)
+            reader.skipWhitespace()
+            if reader.index < buffer.count {
+                throw reader.error("unexpected \(reader.describeCurrent()) after the end of the document")
+            }
+            return value
         }
-        return value
     }
 }
 
+/// Whether two strings have the same UTF-8 bytes.
+func sameBytes(_ a: String, _ b: String) -> Bool {
+    guard a.utf8.count == b.utf8.count else { return false }
+    return withUTF8(a) { x in withUTF8(b) { y in bytesEqual(x, y) } }
+}
+
 private struct Reader {
-    let bytes: [UInt8]
+    let bytes: UnsafeBufferPointer<UInt8>
     let maxDepth: Int
     var index = 0
+    /// The member names of every object being parsed, innermost last, as (offset, fingerprint):
+    /// each object pushes its names and pops them when done, so one array serves the document.
+    var keys: [(offset: Int, fingerprint: UInt64)] = []
+    /// Objects with more members than this find duplicates by hashing instead of comparing.
+    static let linearKeyLimit = 64
 
-    init(bytes: [UInt8], maxDepth: Int) {
+    let names: JSONNames?
+
+    init(bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int, names: JSONNames?) {
         self.bytes = bytes
         self.maxDepth = maxDepth
+        self.names = names
+    }
+
+    /// Eight bytes from `offset` (the caller checks that they exist).
+    @inline(__always)
+    func word(at offset: Int) -> UInt64 {
+        UInt64(littleEndian: UnsafeRawPointer(bytes.baseAddress! + offset).loadUnaligned(as: UInt64.self))
+    }
+
+    /// Where the escape-free part of a string starting at `offset` ends: the offset of the
+    /// first quote, backslash or control character (or the end of input). Eight bytes a step.
+    @inline(__always)
+    func plainRun(from offset: Int) -> Int {
+        var i = offset
+        while i + 8 <= bytes.count {
+            let w = word(at: i)
+            let quote = w ^ 0x2222_2222_2222_2222, backslash = w ^ 0x5C5C_5C5C_5C5C_5C5C
+            // A byte is flagged if it is zero in `quote` or `backslash`, or below 0x20 in `w`
+            // (the classic "has a byte less than n" test; bytes ≥ 0x80 never flag).
+            let low: UInt64 = 0x0101_0101_0101_0101, high: UInt64 = 0x8080_8080_8080_8080
+            let flags = ((quote &- low) & ~quote | (backslash &- low) & ~backslash | (w &- 0x2020_2020_2020_2020) & ~w) & high
+            if flags != 0 { break }
+            i += 8
+        }
+        while i < bytes.count {
+            let b = bytes[i]
+            if b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || b < 0x20 { return i }
+            i += 1
+        }
+        return i
     }
 
     // MARK: - Positions
@@ -99,7 +152,12 @@ private struct Reader {
         let n = bytes.count
         while i < n {
             let b0 = bytes[i]
-            if b0 < 0x80 { i += 1; continue }
+            if b0 < 0x80 {
+                i += 1
+                // Runs of ASCII, eight bytes a step.
+                while i + 8 <= n && word(at: i) & 0x8080_8080_8080_8080 == 0 { i += 8 }
+                continue
+            }
             let length: Int
             var lower: UInt8 = 0x80, upper: UInt8 = 0xBF // bounds for the second byte
             switch b0 {
@@ -165,7 +223,11 @@ private struct Reader {
         try enter(depth)
         index += 1 // {
         var members: [(key: String, value: JSONValue)] = []
-        var seen: [[UInt8]: Int] = [:] // key bytes → offset of first occurrence
+        // Names compare by their bytes (not by Unicode equivalence, as String == would).
+        var seen: [[UInt8]: Int]? // name bytes → offset of first occurrence, once the object is large
+        var bloom: (UInt64, UInt64) = (0, 0)
+        let firstKey = keys.count
+        defer { keys.removeLast(keys.count - firstKey) }
         skipWhitespace()
         if index < bytes.count && bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
         while true {
@@ -174,14 +236,35 @@ private struct Reader {
                 throw error("unexpected \(describeCurrent()), expected a member name in double quotes")
             }
             let keyStart = index
-            let key = try parseString()
-            let keyBytes = Array(key.utf8)
-            if let first = seen[keyBytes] {
+            let (key, fingerprint) = try parseName()
+            var first: Int?
+            // 128 bits, one set per name (the fingerprint's top 7 bits): a clear bit means no
+            // earlier name can be the same, which spares most searches.
+            let bit = fingerprint >> 57
+            let isNew = bit < 64 ? bloom.0 & (1 << bit) == 0 : bloom.1 & (1 << (bit - 64)) == 0
+            if bit < 64 { bloom.0 |= 1 << bit } else { bloom.1 |= 1 << (bit - 64) }
+            if members.count < Reader.linearKeyLimit {
+                if !isNew {
+                    for i in 0..<members.count where keys[firstKey + i].fingerprint == fingerprint {
+                        if sameBytes(members[i].key, key) { first = keys[firstKey + i].offset; break }
+                    }
+                }
+            } else { // every name goes into the table, new or not
+                if seen == nil {
+                    var table: [[UInt8]: Int] = [:]
+                    for (i, member) in members.enumerated() { table[Array(member.key.utf8)] = keys[firstKey + i].offset }
+                    seen = table
+                }
+                let keyBytes = Array(key.utf8)
+                first = seen?[keyBytes]
+                seen?[keyBytes] = keyStart
+            }
+            if let first {
                 let p = position(of: first)
                 throw error("duplicate key \(JSONValue.quoted(key)) (first at line \(p.line), column \(p.column))",
                             at: keyStart)
             }
-            seen[keyBytes] = keyStart
+            keys.append((keyStart, fingerprint))
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
                 throw error("unexpected \(describeCurrent()), expected ':' after member name")
@@ -196,6 +279,44 @@ private struct Reader {
             if bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
             throw error("unexpected \(describeCurrent()), expected ',' or '}'")
         }
+    }
+
+    /// A 64-bit hash of the name's bytes, eight bytes a step (multipliers from SplitMix64):
+    /// equal names have equal fingerprints, so comparing fingerprints first skips almost
+    /// every byte comparison. Not for security: a collision costs one memcmp.
+    static func fingerprint(_ u: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(u.count)
+        var i = 0
+        if let base = u.baseAddress {
+            while i + 8 <= u.count {
+                h = (h ^ UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
+                h ^= h >> 31
+                i += 8
+            }
+        }
+        var tail: UInt64 = 0, shift: UInt64 = 0
+        while i < u.count {
+            tail |= UInt64(u[i]) << shift
+            shift += 8
+            i += 1
+        }
+        h = (h ^ tail) &* 0x94D0_49BB_1331_11EB
+        return h ^ (h >> 29)
+    }
+
+    /// A member name and its fingerprint. A name without escapes that `names` knows is
+    /// that string, not a new one: no allocation, and the schema compares it by identity.
+    mutating func parseName() throws -> (String, UInt64) {
+        let end = plainRun(from: index + 1)
+        if end < bytes.count && bytes[end] == UInt8(ascii: "\"") {
+            let raw = UnsafeBufferPointer(rebasing: bytes[(index + 1)..<end])
+            let fingerprint = Reader.fingerprint(raw)
+            index = end + 1
+            if let known = names?.name(raw, fingerprint: fingerprint) { return (known, fingerprint) }
+            return (String(decoding: raw, as: UTF8.self), fingerprint)
+        }
+        let name = try parseString()
+        return (name, withUTF8(name, Reader.fingerprint))
     }
 
     mutating func parseArray(depth: Int) throws -> JSONValue {
@@ -218,6 +339,13 @@ private struct Reader {
     mutating func parseString() throws -> String {
         let start = index
         index += 1 // opening quote
+        // Most strings have no escape: find the closing quote and take the bytes as they are.
+        let end = plainRun(from: index)
+        if end < bytes.count && bytes[end] == UInt8(ascii: "\"") {
+            index = end + 1
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[(start + 1)..<end]), as: UTF8.self)
+        }
+        // An escape, a control character or no closing quote: the careful path reports them.
         var out: [UInt8] = []
         while true {
             guard index < bytes.count else { throw error("unterminated string", at: start) }
@@ -331,9 +459,59 @@ private struct Reader {
             guard isDigit(index) else { throw error("invalid number: a digit must follow the exponent", at: start) }
             while isDigit(index) { index += 1 }
         }
+        if isInteger, let i = integerValue(start..<index) { return .integer(i) }
         let text = String(decoding: bytes[start..<index], as: UTF8.self)
         if isInteger, let i = Int(text) { return .integer(i) }
         guard let d = Double(text), d.isFinite else { throw error("number \(text) is out of range", at: start) }
         return .number(d)
+    }
+
+    /// The value of an integer literal already checked by parseNumber, or nil if it does not fit
+    /// in Int. Accumulates downwards so that Int.min fits.
+    func integerValue(_ range: Range<Int>) -> Int? {
+        var i = range.lowerBound
+        let negative = bytes[i] == UInt8(ascii: "-")
+        if negative { i += 1 }
+        var value = 0
+        while i < range.upperBound {
+            let (times10, o1) = value.multipliedReportingOverflow(by: 10)
+            let (next, o2) = times10.subtractingReportingOverflow(Int(bytes[i] &- 0x30))
+            if o1 || o2 { return nil }
+            value = next
+            i += 1
+        }
+        if negative { return value }
+        return value == Int.min ? nil : -value
+    }
+}
+
+/// A fixed set of member names (the schema's), found by fingerprint and bytes, so the parser
+/// can hand out the same strings instead of building new ones.
+final class JSONNames: Sendable {
+    private let slots: [(fingerprint: UInt64, name: String)?]
+    private let mask: Int
+
+    init(_ names: Set<String>) {
+        var size = 16
+        while size < names.count * 4 { size *= 2 } // a quarter full: probes stay short
+        var slots = [(fingerprint: UInt64, name: String)?](repeating: nil, count: size)
+        for name in names {
+            let fingerprint = withUTF8(name, Reader.fingerprint)
+            var i = Int(truncatingIfNeeded: fingerprint) & (size - 1)
+            while slots[i] != nil { i = (i + 1) & (size - 1) }
+            slots[i] = (fingerprint, name)
+        }
+        self.slots = slots
+        self.mask = size - 1
+    }
+
+    /// The known name with these bytes, if any.
+    func name(_ raw: UnsafeBufferPointer<UInt8>, fingerprint: UInt64) -> String? {
+        var i = Int(truncatingIfNeeded: fingerprint) & mask
+        while let slot = slots[i] {
+            if slot.fingerprint == fingerprint && withUTF8(slot.name, { bytesEqual($0, raw) }) { return slot.name }
+            i = (i + 1) & mask
+        }
+        return nil
     }
 }

@@ -4,7 +4,7 @@
 // their order, and duplicate keys never reach this type (the parser rejects them).
 
 /// One JSON value, as written.
-public indirect enum JSONValue: Equatable, Sendable {
+public enum JSONValue: Equatable, Sendable {
     case null
     case bool(Bool)
     /// A number written without fraction or exponent that fits in `Int`.

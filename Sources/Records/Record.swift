@@ -1,4 +1,5 @@
 // Record and RecordError: what the decoder hands on, and why it refused a file.
+import Synchronization
 
 /// An accepted inspection record. Past this type no code touches raw kiosk JSON.
 public struct Record: Sendable {
@@ -20,8 +21,11 @@ public struct Record: Sendable {
     public let unknownFieldPaths: [String]
     /// The whole parsed document, unknown fields included.
     public let document: JSONValue
-    /// SHA-256 of the file's bytes, 64 lower-case hex digits (SG_RECORD_SHA256).
-    public let sha256: String
+    /// SHA-256 of the file's bytes, 64 lower-case hex digits (SG_RECORD_SHA256). Worked out
+    /// when first asked for, then kept: hashing a record costs more than decoding it, and only
+    /// records that raise an alert need the digest.
+    public var sha256: String { digest.hex }
+    let digest: FileDigest
     /// The file name as dropped (SG_SPOOL_FILE).
     public let fileName: String
 
@@ -40,6 +44,30 @@ public struct Record: Sendable {
 
     /// `id_card_no` masked for the journal (`440106********4219`), if present.
     public var maskedIDCardNo: String? { body["id_card_no"]?.stringValue.map(NationalIDNumber.masked) }
+}
+
+/// The SHA-256 of a file, computed once, on first use; safe to share between threads.
+final class FileDigest: Sendable {
+    private enum State {
+        case pending([UInt8])
+        case done(String)
+    }
+    private let state: Mutex<State>
+
+    init(of bytes: [UInt8]) { state = Mutex(.pending(bytes)) }
+    init(hex: String) { state = Mutex(.done(hex)) }
+
+    var hex: String {
+        state.withLock { state in
+            switch state {
+            case .done(let hex): return hex
+            case .pending(let bytes):
+                let hex = SHA256.hex(bytes)
+                state = .done(hex) // also lets go of the bytes
+                return hex
+            }
+        }
+    }
 }
 
 /// One reason a record was refused.

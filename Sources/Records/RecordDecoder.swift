@@ -23,14 +23,14 @@ public enum RecordDecoder {
         }
         let document: JSONValue
         do {
-            document = try JSONParser.parse(bytes)
+            document = try JSONParser.parse(bytes, names: RecordSchema.memberNames)
         } catch let e as JSONParseError {
             return .failure(RecordError(fileName: fileName, stage: .notJSON,
                                         problems: [RecordProblem(line: e.line, column: e.column, message: e.message)]))
         } catch {
             return .failure(RecordError(fileName: fileName, stage: .notJSON, problems: [RecordProblem(message: "\(error)")]))
         }
-        return validate(document, fileName: fileName, sha256: SHA256.hex(bytes))
+        return validate(document, fileName: fileName, digest: FileDigest(of: bytes))
     }
 
     /// Throwing form of `decode(_:fileName:)`.
@@ -40,6 +40,10 @@ public enum RecordDecoder {
 
     /// Validates an already parsed document (the spool and `check` go through `decode`).
     public static func validate(_ document: JSONValue, fileName: String, sha256: String) -> Result<Record, RecordError> {
+        validate(document, fileName: fileName, digest: FileDigest(hex: sha256))
+    }
+
+    static func validate(_ document: JSONValue, fileName: String, digest: FileDigest) -> Result<Record, RecordError> {
         var v = Validation()
         guard case .object = document else {
             return .failure(RecordError(fileName: fileName, stage: .schema, problems: [RecordProblem(
@@ -68,7 +72,7 @@ public enum RecordDecoder {
         return .success(Record(kind: kind, id: id, stationCode: station, kioskID: kiosk, officerID: officer,
                                recordedAt: recordedAt, tripID: body["trip_id"]?.stringValue,
                                plateNo: body["plate_no"]?.stringValue, body: body,
-                               unknownFieldPaths: v.unknownPaths, document: document, sha256: sha256,
+                               unknownFieldPaths: v.unknownPaths, document: document, digest: digest,
                                fileName: fileName))
     }
 }
@@ -86,109 +90,166 @@ struct Validation {
 
     /// The known members of `value`, validated and normalised.
     mutating func object(_ value: JSONValue, _ schema: ObjectSchema, path: String, kindName: String?) -> JSONValue {
+        switch objectChecked(value, schema, path: path, kindName: kindName) {
+        case .asWritten: return value
+        case .normalised(let body): return body
+        case .refused: return .null
+        }
+    }
+
+    /// What checking a value found. `asWritten` lets the rules' view share the document's
+    /// storage, so a record that needs no change costs no second tree.
+    enum Checked {
+        case asWritten
+        case normalised(JSONValue)
+        /// Reported; the value is left out of the rules' view.
+        case refused
+    }
+
+    mutating func objectChecked(_ value: JSONValue, _ schema: ObjectSchema, path: String, kindName: String?) -> Checked {
         guard case .object(let members) = value else {
             report(path, "expected an object, got \(Validation.describe(value))")
-            return .null
+            return .refused
         }
-        var out: [(key: String, value: JSONValue)] = []
-        for member in members {
-            let childPath = path + "." + member.key
-            guard let field = schema.field(named: member.key) else {
+        // Built only once a member is left out or normalised; until then the members stand.
+        var out: [(key: String, value: JSONValue)]?
+        // Which fields are present, one bit each: every schema object has at most 64 fields
+        // (RecordSchemaTests), and any beyond that are found by searching the members.
+        var present: UInt64 = 0
+        var expected = 0
+        // Members are read in place (members[i]) rather than copied out one by one.
+        for i in members.indices {
+            guard let index = schema.fieldIndex(named: members[i].key, expected: expected) else {
                 // Unknown: kept in the document, hidden from rules. Paths drop the kind prefix.
+                let childPath = path + "." + members[i].key
                 unknownPaths.append(String(childPath.drop(while: { $0 != "." }).dropFirst()))
+                if out == nil { out = Array(members[..<i]) }
                 continue
             }
-            if let normalised = check(member.value, field.type, path: childPath, field: field) {
-                out.append((member.key, normalised))
+            expected = index + 1
+            if index < 64 { present |= 1 << UInt64(index) }
+            switch check(members[i].value, schema.fields[index].type, parent: path, name: members[i].key) {
+            case .asWritten:
+                out?.append(members[i])
+            case .normalised(let normalised):
+                if out == nil { out = Array(members[..<i]) }
+                out?.append((members[i].key, normalised))
+            case .refused:
+                if out == nil { out = Array(members[..<i]) }
             }
         }
-        for field in schema.fields where field.required && value[field.name] == nil {
+        for index in schema.requiredIndices {
+            let field = schema.fields[index]
+            let isPresent = index < 64 ? present & (1 << UInt64(index)) != 0 : value[field.name] != nil
+            if isPresent { continue }
             // Name the kind only where required-ness depends on it (trip_id, plate_no).
             let everyKind = RecordKind.allCases.allSatisfy { RecordSchema.object(for: $0).field(named: field.name)?.required == true }
             let whose = kindName.map { everyKind ? "" : " (required in \($0) records)" } ?? ""
             report(path + "." + field.name, "required field is missing" + whose)
         }
-        return .object(out)
+        return out.map { .normalised(.object($0)) } ?? .asWritten
     }
 
-    /// The normalised value, or nil after reporting why `value` does not fit `type`.
-    mutating func check(_ value: JSONValue, _ type: FieldType, path: String, field: FieldSchema) -> JSONValue? {
-        func fail(_ expected: String, _ got: String? = nil) -> JSONValue? {
-            report(path, "expected \(expected), got \(got ?? Validation.describe(value))")
-            return nil
+    /// Whether `value` fits `type` (and its normalised form); reports why not.
+    /// The value sits at `parent.name`, or at `parent[position]` in a list (position ≥ 0); the
+    /// path is put together only when a problem is reported or a nested value entered (passing
+    /// the parts costs nothing, a string or closure per value would).
+    mutating func check(_ value: JSONValue, _ type: FieldType, parent: String, name: String,
+                        position: Int = -1) -> Checked {
+        func path() -> String { position >= 0 ? "\(parent)[\(position)]" : parent + "." + name }
+        func fail(_ expected: String, _ got: String? = nil) -> Checked {
+            report(path(), "expected \(expected), got \(got ?? Validation.describe(value))")
+            return .refused
         }
         switch type {
         case let .integer(min, max):
-            let words = Validation.describeInteger(min: min, max: max)
+            // The wording is built only for a refusal.
+            func words() -> String { Validation.describeInteger(min: min, max: max) }
             if case .number(let d) = value, d == d.rounded(), abs(d) < 1e15 {
                 // 50.0 and 5e1 are integers to JSON Schema; the contract wants counts written as integers.
-                return fail(words, JSONValue.numberText(d) + " (write integers without a fraction or exponent)")
+                return fail(words(), JSONValue.numberText(d) + " (write integers without a fraction or exponent)")
             }
-            guard case .integer(let i) = value else { return fail(words) }
-            if let min, i < min { return fail(words) }
-            if let max, i > max { return fail(words) }
-            return value
+            guard case .integer(let i) = value else { return fail(words()) }
+            if let min, i < min { return fail(words()) }
+            if let max, i > max { return fail(words()) }
+            return .asWritten
         case let .number(min, max):
-            let words = Validation.describeNumber(min: min, max: max)
-            guard let d = value.doubleValue else { return fail(words) }
-            if let min, d < min { return fail(words) }
-            if let max, d > max { return fail(words) }
-            return value
+            func words() -> String { Validation.describeNumber(min: min, max: max) }
+            guard let d = value.doubleValue else { return fail(words()) }
+            if let min, d < min { return fail(words()) }
+            if let max, d > max { return fail(words()) }
+            return .asWritten
         case .string(let pattern):
             guard case .string(let s) = value else { return fail(Validation.describeText(pattern)) }
             if let pattern {
                 guard PatternMatcher.matches(s, pattern) else { return fail(Validation.describeText(pattern)) }
             } else {
-                guard s.unicodeScalars.contains(where: { !$0.properties.isWhitespace }) else {
+                guard Validation.startsWithVisibleASCII(s) || s.unicodeScalars.contains(where: { !$0.properties.isWhitespace }) else {
                     return fail(Validation.describeText(nil))
                 }
             }
-            return value
+            return .asWritten
         case .plate:
             guard case .string(let s) = value, let plate = PlateNumber.normalise(s) else {
                 return fail("a plate number such as 粤A12345, 粤AD12345 or 粤A12345D")
             }
-            return .string(plate)
+            return sameBytes(plate, s) ? .asWritten : .normalised(.string(plate))
         case .nationalID:
             guard case .string(let s) = value else { return fail("an 18-character national ID number") }
             if let why = NationalIDNumber.problem(in: s) {
                 // Masked: reasons reach the journal, ID numbers must not.
-                report(path, "not a valid national ID number (GB 11643): \(why), got \"\(NationalIDNumber.masked(s))\"")
-                return nil
+                report(path(), "not a valid national ID number (GB 11643): \(why), got \"\(NationalIDNumber.masked(s))\"")
+                return .refused
             }
-            return value
+            return .asWritten
         case .boolean:
             guard case .bool = value else { return fail("true or false") }
-            return value
+            return .asWritten
         case .timestamp:
             guard case .string(let s) = value, RFC3339Timestamp.parse(s) != nil else {
                 return fail("an RFC 3339 timestamp with offset such as 2026-10-01T06:42:10+08:00")
             }
-            return value
+            return .asWritten
         case .date:
             guard case .string(let s) = value, CalendarDate.parse(s) != nil else {
                 return fail("a real date written YYYY-MM-DD")
             }
-            return value
+            return .asWritten
         case .enumeration(let allowed):
             guard case .string(let s) = value, allowed.contains(s) else {
                 return fail("one of " + allowed.joined(separator: ", "))
             }
-            return value
+            return .asWritten
         case .object(let schema):
             guard case .object = value else { return fail("an object") }
-            return object(value, schema, path: path, kindName: nil)
+            return objectChecked(value, schema, path: path(), kindName: nil)
         case .list(let inner):
             guard case .array(let items) = value else { return fail("a list") }
-            var out: [JSONValue] = []
+            var out: [JSONValue]? // as for objects: built only once an item changes
+            let listPath = path()
             for (i, item) in items.enumerated() {
-                if let v = check(item, inner, path: "\(path)[\(i)]", field: field) { out.append(v) }
+                switch check(item, inner, parent: listPath, name: "", position: i) {
+                case .asWritten:
+                    out?.append(item)
+                case .normalised(let v):
+                    if out == nil { out = Array(items[..<i]) }
+                    out?.append(v)
+                case .refused:
+                    if out == nil { out = Array(items[..<i]) }
+                }
             }
-            return .array(out)
+            return out.map { .normalised(.array($0)) } ?? .asWritten
         case .nullable(let inner):
-            if case .null = value { return .null }
-            return check(value, inner, path: path, field: field)
+            if case .null = value { return .asWritten }
+            return check(value, inner, parent: parent, name: name, position: position)
         }
+    }
+
+    /// A quick yes for the blank check: text starting with a printable ASCII character
+    /// (not a space) is not blank. Anything else gets the full Unicode whitespace test.
+    static func startsWithVisibleASCII(_ s: String) -> Bool {
+        guard let first = s.utf8.first else { return false }
+        return first > 0x20 && first < 0x7F
     }
 
     static func describeInteger(min: Int?, max: Int?) -> String {

@@ -65,14 +65,27 @@ public struct ObjectSchema: Sendable {
     public let name: String
     public let doc: String
     public let fields: [FieldSchema]
+    /// Positions of the required fields in `fields`, in order; computed once for the decoder.
+    let requiredIndices: [Int]
 
     public init(_ name: String, _ doc: String, _ fields: [FieldSchema]) {
         self.name = name
         self.doc = doc
         self.fields = fields
+        self.requiredIndices = fields.indices.filter { fields[$0].required }
     }
 
     public func field(named name: String) -> FieldSchema? { fields.first { $0.name == name } }
+
+    /// The position of the field named `name`, searching from `expected` onwards, then from
+    /// the start: kiosks mostly write fields in schema order (leaving some out), so the decoder
+    /// passes the position after the last match and the search is short.
+    func fieldIndex(named name: String, expected: Int) -> Int? {
+        let start = min(max(expected, 0), fields.count)
+        for i in start..<fields.count where fields[i].name == name { return i }
+        for i in 0..<start where fields[i].name == name { return i }
+        return nil
+    }
 }
 
 /// The contract, schema version 1.
@@ -88,6 +101,27 @@ public enum RecordSchema {
     public static let kinds: [RecordKind: ObjectSchema] = Dictionary(uniqueKeysWithValues: RecordKind.allCases.map {
         ($0, ObjectSchema(objectName(of: $0), kindDoc[$0]!, envelope(for: $0) + bodyFields[$0]!))
     })
+
+    /// Every field name at every level, for the parser to share (JSONNames).
+    static let memberNames: JSONNames = {
+        var names = Set<String>()
+        func walk(_ object: ObjectSchema) {
+            for f in object.fields {
+                names.insert(f.name)
+                var t = f.type
+                while true {
+                    switch t {
+                    case .nullable(let inner), .list(let inner): t = inner; continue
+                    case .object(let o): walk(o)
+                    default: break
+                    }
+                    break
+                }
+            }
+        }
+        for kind in RecordKind.allCases { walk(object(for: kind)) }
+        return JSONNames(names)
+    }()
 
     /// The object type of one kind (same as `kinds[kind]!`).
     public static func object(for kind: RecordKind) -> ObjectSchema { kinds[kind]! }

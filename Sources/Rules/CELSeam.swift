@@ -1,6 +1,7 @@
 // CELSeam: the only place Rules meets the CEL module's facade (Environment → compile →
 // program → evaluate), so that the rest of Rules speaks of conditions, not of ASTs.
 import CEL
+import Foundation
 
 /// One environment per (rule set, record kind): `record` and `params` have set- and
 /// kind-specific types.
@@ -16,7 +17,9 @@ struct CELEnvironment {
     func compile(_ source: Source) throws -> CompiledExpression {
         let checked = try environment.compile(source)
         let program = try environment.program(checked)
-        return CompiledExpression(program: program, resultType: checked.resultType)
+        let probe = program.makeActivation()
+        return CompiledExpression(program: program, resultType: checked.resultType,
+                                  recordSlot: probe.slot(of: "record"), paramsSlot: probe.slot(of: "params"))
     }
 }
 
@@ -30,9 +33,50 @@ struct RuleActivation {
 struct CompiledExpression {
     let program: Program
     let resultType: CELType
+    /// The variables' slots, resolved once (nil when the expression does not read one).
+    let recordSlot: Int?
+    let paramsSlot: Int?
 
-    /// Never throws or traps: failures come back as `.error` values.
+    /// Never throws or traps: failures come back as `.error` values. A fresh activation per
+    /// call keeps concurrent evaluations of one generation independent.
     func evaluate(_ a: RuleActivation) -> Value {
-        program.evaluate(["record": a.record, "params": a.params])
+        let activation = program.makeActivation()
+        if let recordSlot { activation.bind(slot: recordSlot, a.record) }
+        if let paramsSlot { activation.bind(slot: paramsSlot, a.params) }
+        return program.evaluate(activation)
+    }
+
+    /// As `evaluate(_:)`, in an activation made by `makeActivation()` and used by one thread
+    /// at a time: making one costs most of a simple condition's evaluation.
+    func evaluate(_ a: RuleActivation, in activation: Activation) -> Value {
+        if let recordSlot { activation.bind(slot: recordSlot, a.record) }
+        if let paramsSlot { activation.bind(slot: paramsSlot, a.params) }
+        return program.evaluate(activation)
+    }
+
+    func makeActivation() -> Activation { program.makeActivation() }
+}
+
+/// Reusable scratch for concurrent evaluations: `withScratch` lends one idle scratch (making
+/// one when all are lent), so each thread evaluating at once has its own and no scratch is
+/// made per record. A lock per loan is far cheaper than the activations it saves.
+final class ScratchPool<Scratch> {
+    private let lock = NSLock()
+    private var idle: [Scratch] = []
+    private let make: () -> Scratch
+
+    init(make: @escaping () -> Scratch) { self.make = make }
+
+    func withScratch<R>(_ body: (Scratch) -> R) -> R {
+        lock.lock()
+        let lent = idle.popLast()
+        lock.unlock()
+        let scratch = lent ?? make()   // outside the lock: other threads need not wait for it
+        defer {
+            lock.lock()
+            idle.append(scratch)
+            lock.unlock()
+        }
+        return body(scratch)
     }
 }

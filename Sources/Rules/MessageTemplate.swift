@@ -96,8 +96,8 @@ struct MessageTemplate {
         case .timestamp(let ts):
             // Shown at the station, as the officer reads clocks: 2026-10-01 06:42 (+08:00).
             let off = calendar.offset(at: ts.seconds)
-            let local = ts.seconds + Int64(off)
-            let day = local >= 0 ? local / 86400 : (local - 86399) / 86400
+            let local = ts.seconds &+ Int64(off)
+            let day = local >= 0 ? local / 86400 : (local &- 86399) / 86400
             let sec = local - day * 86400
             let date = CalendarDate(daysSinceEpoch: Int(day))
             func two(_ n: Int64) -> String { n < 10 ? "0\(n)" : "\(n)" }

@@ -8,91 +8,92 @@
 import CEL
 import Records
 
-/// The CEL object types of every record kind, built once from `RecordSchema`.
+/// The CEL object types of every record kind, built once from `RecordSchema`, and a
+/// conversion plan per type so that turning a record into a CEL value does no schema work.
 final class RecordTypes {
     /// The root object type of each kind.
     let kinds: [RecordKind: ObjectType]
     /// Every object type, nested ones included (for `Declarations.objectTypes`).
     let all: [ObjectType]
-    /// Schema of each object type, by type name, for conversion.
-    private let schemas: [String: ObjectSchema]
-    private let typesByName: [String: ObjectType]
+    private let plans: [RecordKind: ObjectPlan]
 
     init() {
         var all: [ObjectType] = []
-        var byName: [String: ObjectType] = [:]
-        var schemas: [String: ObjectSchema] = [:]
+        var plans: [String: ObjectPlan] = [:]
 
-        func celType(_ t: FieldType) -> CELType {
+        func conversion(_ t: FieldType) -> (CELType, Conversion) {
             switch t {
-            case .integer: return .int
-            case .number: return .double
-            case .string, .plate, .nationalID, .date, .enumeration: return .string
-            case .boolean: return .bool
-            case .timestamp: return .timestamp
-            case .object(let o): return .object(declare(o).name)
-            case .list(let e): return .list(celType(e))
-            case .nullable: return .dyn
+            case .integer: return (.int, .int)
+            case .number: return (.double, .double)
+            case .string, .plate, .nationalID, .date, .enumeration: return (.string, .string)
+            case .boolean: return (.bool, .bool)
+            case .timestamp: return (.timestamp, .timestamp)
+            case .object(let o):
+                let plan = declare(o)
+                return (.object(plan.type.name), .object(plan))
+            case .list(let e):
+                let (ct, conv) = conversion(e)
+                return (.list(ct), .list(conv))
+            case .nullable(let inner):
+                return (.dyn, .nullable(conversion(inner).1))
             }
         }
-        func declare(_ o: ObjectSchema) -> ObjectType {
-            if let t = byName[o.name] { return t }
-            let t = ObjectType(name: o.name, fields: o.fields.map { ($0.name, celType($0.type)) })
-            byName[o.name] = t
-            schemas[o.name] = o
-            all.append(t)
-            return t
+        func declare(_ o: ObjectSchema) -> ObjectPlan {
+            if let p = plans[o.name] { return p }
+            let fields = o.fields.map { ($0.name, conversion($0.type)) }
+            let type = ObjectType(name: o.name, fields: fields.map { ($0.0, $0.1.0) })
+            let plan = ObjectPlan(type: type, conversions: fields.map(\.1.1))
+            plans[o.name] = plan
+            all.append(type)
+            return plan
         }
         var kinds: [RecordKind: ObjectType] = [:]
-        for kind in RecordKind.allCases { kinds[kind] = declare(RecordSchema.object(for: kind)) }
+        var kindPlans: [RecordKind: ObjectPlan] = [:]
+        for kind in RecordKind.allCases {
+            let plan = declare(RecordSchema.object(for: kind))
+            kinds[kind] = plan.type
+            kindPlans[kind] = plan
+        }
         self.kinds = kinds
         self.all = all
-        self.schemas = schemas
-        self.typesByName = byName
+        self.plans = kindPlans
     }
 
     /// A validated record's JSON as an object value of its kind's type. Fields the schema does
     /// not name are left out (records.md: not visible to rules); absent fields are nil slots.
     func value(of json: JSONValue, kind: RecordKind) -> ObjectValue? {
-        guard let type = kinds[kind] else { return nil }
-        return object(json, type)
+        plans[kind]?.convert(json)
     }
+}
 
-    private func object(_ json: JSONValue, _ type: ObjectType) -> ObjectValue? {
-        guard case .object(let members) = json, let schema = schemas[type.name] else { return nil }
-        var slots = [Value?](repeating: nil, count: type.fields.count)
-        for (key, v) in members {
-            guard let slot = type.slot(of: key) else { continue }
-            slots[slot] = value(v, schema.fields[slot].type)
-        }
-        return ObjectValue(type: type, fields: slots)
-    }
+/// How one field's JSON becomes a CEL value.
+private indirect enum Conversion {
+    case int, double, string, bool, timestamp
+    case object(ObjectPlan)
+    case list(Conversion)
+    case nullable(Conversion)
 
     /// nil for a value that does not fit its declared type (cannot happen after validation;
     /// treated as absent so that a rule needing it asks for REVIEW rather than guessing).
-    private func value(_ json: JSONValue, _ t: FieldType) -> Value? {
-        switch (t, json) {
+    func convert(_ json: JSONValue) -> Value? {
+        switch (self, json) {
         case (.nullable, .null): return .null
-        case (.nullable(let inner), _): return value(json, inner)
-        case (.integer, .integer(let i)): return .int(Int64(i))
-        case (.number, .integer(let i)): return .double(Double(i))
-        case (.number, .number(let d)): return .double(d)
-        case (.string, .string(let s)), (.plate, .string(let s)), (.nationalID, .string(let s)),
-             (.date, .string(let s)), (.enumeration, .string(let s)):
-            return .string(s)
-        case (.boolean, .bool(let b)): return .bool(b)
+        case (.nullable(let inner), _): return inner.convert(json)
+        case (.int, .integer(let i)): return .int(Int64(i))
+        case (.double, .integer(let i)): return .double(Double(i))
+        case (.double, .number(let d)): return .double(d)
+        case (.string, .string(let s)): return .string(s)
+        case (.bool, .bool(let b)): return .bool(b)
         case (.timestamp, .string(let s)):
             guard let ts = RFC3339Timestamp.parse(s) else { return nil }
             return .timestamp(CELTimestamp(seconds: ts.secondsSinceEpoch, nanos: ts.nanoseconds))
-        case (.object(let o), _):
-            guard let type = typesByName[o.name],
-                  let obj = object(json, type) else { return nil }
-            return .object(obj)
+        case (.object(let plan), _):
+            return plan.convert(json).map { .object($0) }
         case (.list(let e), .array(let items)):
             var out: [Value] = []
             out.reserveCapacity(items.count)
             for item in items {
-                guard let v = value(item, e) else { return nil }
+                guard let v = e.convert(item) else { return nil }
                 out.append(v)
             }
             return .list(out)
@@ -100,5 +101,31 @@ final class RecordTypes {
             return nil
         }
     }
+}
 
+/// An object type and the conversion of each of its slots.
+private final class ObjectPlan {
+    let type: ObjectType
+    let conversions: [Conversion]
+    let names: [String]
+    init(type: ObjectType, conversions: [Conversion]) {
+        self.type = type; self.conversions = conversions; self.names = type.fields.map(\.name)
+    }
+
+    func convert(_ json: JSONValue) -> ObjectValue? {
+        guard case .object(let members) = json else { return nil }
+        var slots = [Value?](repeating: nil, count: conversions.count)
+        // Kiosks write fields in schema order, mostly: try the slot after the last one found
+        // (a string compare) before the hashed lookup.
+        var next = 0
+        for (key, v) in members {
+            let slot: Int
+            if next < names.count, names[next] == key { slot = next }
+            else if let s = type.slot(of: key) { slot = s }
+            else { continue }
+            next = slot + 1
+            slots[slot] = conversions[slot].convert(v)
+        }
+        return ObjectValue(type: type, fields: slots)
+    }
 }

@@ -23,14 +23,18 @@ public struct Rule: Sendable {
     public var line: Int
 }
 
-/// A rule ready to evaluate.
-struct CompiledRule {
-    var rule: Rule
-    var when: CompiledExpression
-    var message: MessageTemplate
-    var messageEN: MessageTemplate?
+/// A rule ready to evaluate. A class: iterating rules per record must not copy them.
+final class CompiledRule {
+    let rule: Rule
+    let when: CompiledExpression
+    let message: MessageTemplate
+    let messageEN: MessageTemplate?
     /// Index into the generation's per-set params.
-    var set: Int
+    let set: Int
+
+    init(rule: Rule, when: CompiledExpression, message: MessageTemplate, messageEN: MessageTemplate?, set: Int) {
+        self.rule = rule; self.when = when; self.message = message; self.messageEN = messageEN; self.set = set
+    }
 }
 
 /// A rule set's params: the declared definitions, their CEL type and current values.
@@ -42,7 +46,8 @@ struct CompiledParams {
 }
 
 /// The rules in force: load once (`RuleLoader.load()`), evaluate every record with it.
-/// Thread-safe for concurrent `evaluate` calls (immutable after load; the calendar cache locks).
+/// Thread-safe for concurrent `evaluate` calls (immutable after load; the calendar cache and
+/// the pool of condition activations lock).
 public final class RuleGeneration {
     /// Changes on every load (SG_RULES_VERSION): content hash of the loaded files, a load
     /// counter and the load time.
@@ -53,15 +58,19 @@ public final class RuleGeneration {
     /// The active rule set files the rules came from.
     public let files: [RuleSetEntry]
 
+    /// Enabled rules only, by the kind they read.
     let byKind: [RecordKind: [CompiledRule]]
     let params: [CompiledParams]
     let recordTypes: RecordTypes
     let calendar: StationCalendar
+    /// Per evaluating thread: an activation for each enabled rule's condition, in `byKind` order.
+    private let conditionActivations: ScratchPool<[RecordKind: [Activation]]>
 
     init(version: String, config: StationConfig, rules: [Rule], files: [RuleSetEntry], byKind: [RecordKind: [CompiledRule]],
          params: [CompiledParams], recordTypes: RecordTypes, calendar: StationCalendar) {
         self.version = version; self.config = config; self.rules = rules; self.files = files
         self.byKind = byKind; self.params = params; self.recordTypes = recordTypes; self.calendar = calendar
+        conditionActivations = ScratchPool { byKind.mapValues { rules in rules.map { $0.when.makeActivation() } } }
     }
 
     /// Evaluates every enabled rule of the record's kind.
@@ -80,33 +89,36 @@ public final class RuleGeneration {
         guard let rules = byKind[record.kind], !rules.isEmpty else { return [] }
         guard let object = recordTypes.value(of: record.body, kind: record.kind) else {
             // Cannot happen for a decoded record; never let it pass silently.
-            return rules.filter(\.rule.enabled).map {
+            return rules.map {
                 alert($0.rule, action: .review, message: "record body does not match the schema", reason: "record body does not match the schema", record: record)
             }
         }
         let recordValue = Value.object(object)
-        var alerts: [Alert] = []
-        for r in rules where r.rule.enabled {
-            let paramValue = override?[r.set] ?? params[r.set].value
-            let activation = RuleActivation(record: recordValue, params: paramValue)
-            let result = r.when.evaluate(activation)
-            switch result {
-            case .bool(false):
-                continue
-            case .bool(true):
-                let template = (config.language == .en ? r.messageEN : nil) ?? r.message
-                let text = template.render({ $0.evaluate(activation) }, calendar: calendar)
-                alerts.append(alert(r.rule, action: r.rule.action, message: PersonalData.maskIDNumbers(text),
-                                    reason: nil, record: record))
-            default:
-                let reason = PersonalData.maskIDNumbers(RuleGeneration.reviewReason(result))
-                let text = config.language == .en
-                    ? "Rule \(r.rule.id) (\(r.rule.title)) could not decide: \(reason). An officer must check this record."
-                    : "规则 \(r.rule.id)（\(r.rule.title)）无法判断：\(reason)。请人工复核。"
-                alerts.append(alert(r.rule, action: .review, message: text, reason: reason, record: record))
+        return conditionActivations.withScratch { scratch in
+            let conditions = scratch[record.kind] ?? []
+            var alerts: [Alert] = []
+            for (i, r) in rules.enumerated() {
+                let paramValue = override?[r.set] ?? params[r.set].value
+                let activation = RuleActivation(record: recordValue, params: paramValue)
+                let result = i < conditions.count ? r.when.evaluate(activation, in: conditions[i]) : r.when.evaluate(activation)
+                switch result {
+                case .bool(false):
+                    continue
+                case .bool(true):
+                    let template = (config.language == .en ? r.messageEN : nil) ?? r.message
+                    let text = template.render({ $0.evaluate(activation) }, calendar: calendar)
+                    alerts.append(alert(r.rule, action: r.rule.action, message: PersonalData.maskIDNumbers(text),
+                                        reason: nil, record: record))
+                default:
+                    let reason = PersonalData.maskIDNumbers(RuleGeneration.reviewReason(result))
+                    let text = config.language == .en
+                        ? "Rule \(r.rule.id) (\(r.rule.title)) could not decide: \(reason). An officer must check this record."
+                        : "规则 \(r.rule.id)（\(r.rule.title)）无法判断：\(reason)。请人工复核。"
+                    alerts.append(alert(r.rule, action: .review, message: text, reason: reason, record: record))
+                }
             }
+            return alerts
         }
-        return alerts
     }
 
     static func reviewReason(_ v: Value) -> String {

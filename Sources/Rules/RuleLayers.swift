@@ -80,6 +80,25 @@ public struct RuleLayers: Sendable {
         switch s { case .masked: return 0; case .disabled: return 1; default: return 2 }
     }
 
+    /// Layer directories that exist but cannot be listed (a missing one is just an empty layer).
+    public func unreadableDirectories() -> [String] {
+        directories.filter {
+            var isDir: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: $0, isDirectory: &isDir) else { return false }
+            return !isDir.boolValue || (try? FileManager.default.contentsOfDirectory(atPath: $0)) == nil
+        }
+    }
+
+    /// `*.yml` files in the layers: never loaded (the suffix is `.yaml`), reported so that an
+    /// admin's set does not silently stay out of force.
+    public func misnamedFiles() -> [String] {
+        directories.flatMap { dir in
+            ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).sorted()
+                .filter { !$0.hasPrefix(".") && $0.hasSuffix(".yml") }
+                .map { (dir as NSString).appendingPathComponent($0) }
+        }
+    }
+
     /// The files whose rules are in force: one per name, the effective one, if active.
     public func activeFiles() -> [RuleSetEntry] { scan().filter { $0.state == .active } }
 

@@ -32,7 +32,17 @@ public struct RuleLoader {
     public func load() throws -> RuleGeneration {
         let scanned = layers.scan()
         let active = scanned.filter { $0.state == .active }
-        var issues: [RuleIssue] = []
+        var issues: [RuleIssue] = layers.unreadableDirectories().map {
+            RuleIssue(file: $0, line: 0, column: 0, message: "cannot read the rule directory")
+        }
+        issues += layers.misnamedFiles().map {
+            RuleIssue(file: $0, line: 0, column: 0, message: "rule set files must end in .yaml; this one is not loaded")
+        }
+        if active.isEmpty && issues.isEmpty {
+            // Zero rules would pass every bus: refuse rather than run silently.
+            issues.append(RuleIssue(file: layers.directories.joined(separator: ", "), line: 0, column: 0,
+                                    message: "no active rule set (*.yaml) in any rule directory: nothing would be checked"))
+        }
         var sets: [RuleSetFile] = []
         for entry in active {
             let log = IssueLog(file: entry.path)
@@ -76,7 +86,9 @@ public struct RuleLoader {
                     env = CELEnvironment(declarations: Declarations(
                         variables: ["record": .object(recordType.name), "params": .object(p.type.name)],
                         objectTypes: recordTypes.all + [p.type],
-                        functions: calendar.functions))
+                        // cel-go's ext libraries (strings, math, encoders): rule authors use
+                        // substring/join/upperAscii and math.abs/greatest.
+                        functions: calendar.functions + Extensions.all))
                     environments[kind] = env
                 }
                 let rule = Rule(id: def.id, title: def.title, ruleset: set.name, kind: def.kind, severity: def.severity,
@@ -93,7 +105,7 @@ public struct RuleLoader {
                                                         compileHole: compileHole, log: log)
                 }
                 rules.append(rule)
-                if let when, let message, def.messageEN == nil || messageEN != nil {
+                if def.enabled, let when, let message, def.messageEN == nil || messageEN != nil {
                     byKind[kind, default: []].append(CompiledRule(rule: rule, when: when, message: message,
                                                                   messageEN: messageEN, set: setIndex))
                 }

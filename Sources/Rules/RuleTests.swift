@@ -21,7 +21,8 @@ public struct RuleTestReport {
     /// Problems with the test files themselves (unknown keys, missing base record…), each
     /// also counted as a failed test.
     public var issues: [RuleIssue] = []
-    public var failed: Int { Set(failures.map { "\($0.file):\($0.line)" }).count + issues.count }
+    /// Tests that failed (one test may have several failures), plus unusable test files.
+    public var failed = 0
     /// `N passed, M failed`
     public var summary: String { "\(passed) passed, \(failed) failed" }
 }
@@ -55,11 +56,13 @@ public struct RuleTestRunner {
                 switch loadRecord(path: path, patch: nil) {
                 case .failure(let m):
                     report.failures.append(RuleTestFailure(file: path, line: 0, test: "clean base record", message: m.message))
+                    report.failed += 1
                 case .success(let record):
                     let alerts = generation.evaluate(record, params: nil)
                     if alerts.isEmpty { report.passed += 1 } else {
                         report.failures.append(RuleTestFailure(file: path, line: 0, test: "clean base record fires nothing",
                                                                message: "got " + RuleTestRunner.describe(alerts)))
+                        report.failed += 1
                     }
                 }
             }
@@ -72,7 +75,11 @@ public struct RuleTestRunner {
 
     private func run(file: String, recordsDir: String, into report: inout RuleTestReport) {
         let log = IssueLog(file: file)
-        defer { report.issues += log.issues }
+        var testIssues = 0   // issues inside tests, each test already counted as failed
+        defer {
+            report.issues += log.issues
+            if log.issues.count > testIssues { report.failed += 1 }   // the file itself is unusable or wrong
+        }
         let doc: YAMLDocument
         do { doc = try YAMLDocument.read(path: file) } catch let i as RuleIssue { log.add(i); return } catch { return }
         guard let root = doc.root, let top = StrictMapping(root, what: "a rule test file", log: log) else {
@@ -91,7 +98,8 @@ public struct RuleTestRunner {
 
         for (i, node) in tests.enumerated() {
             let before = log.issues.count
-            guard let t = StrictMapping(node, what: "test #\(i + 1)", log: log) else { continue }
+            defer { testIssues += log.issues.count - before }
+            guard let t = StrictMapping(node, what: "test #\(i + 1)", log: log) else { report.failed += 1; continue }
             let name = t.string("name", what: "test #\(i + 1)") ?? "test #\(i + 1)"
             let what = "test '\(name)'"
             t.check(allowed: RuleTestRunner.testKeys, required: ["name", "base"], what: what)
@@ -122,12 +130,14 @@ public struct RuleTestRunner {
                 }
                 override = [setIndex: .object(ObjectValue(type: compiled.type, fields: fields))]
             }
-            guard log.issues.count == before, let base = t.string("base", what: what) else { continue }
+            guard log.issues.count == before, let base = t.string("base", what: what) else { report.failed += 1; continue }
             let basePath = (recordsDir as NSString).appendingPathComponent(base)
             let record: Record
             switch loadRecord(path: basePath, patch: t["patch"]) {
             case .failure(let m):
-                report.failures.append(RuleTestFailure(file: file, line: line, test: what, message: m.message)); continue
+                report.failures.append(RuleTestFailure(file: file, line: line, test: what, message: m.message))
+                report.failed += 1
+                continue
             case .success(let r): record = r
             }
             let alerts = generation.evaluate(record, params: override)
@@ -153,7 +163,7 @@ public struct RuleTestRunner {
                     }
                 }
             }
-            if report.failures.count == failuresBefore { report.passed += 1 }
+            if report.failures.count == failuresBefore { report.passed += 1 } else { report.failed += 1 }
         }
     }
 

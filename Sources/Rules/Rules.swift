@@ -27,8 +27,12 @@
 //   the YAML file's own positions. Evaluation does not throw.
 //
 // LIMITS
-//   A CEL error inside a double-quoted scalar with escapes, or a single-quoted one with
-//   `''`, is reported at the scalar's start rather than the exact character.
+//   In a double-quoted scalar with escapes (or a single-quoted one with `''`), a CEL error's
+//   column is counted in the unescaped value from the scalar's start, so it is off by the
+//   escapes before it (plain, quoted-without-escapes, `|` and `>` scalars are exact).
+//   A generation is immutable and safe for concurrent `evaluate` calls; alerts come in set
+//   (file name) order, then rule order. Throughput (release, 67 shipped rules, one core's CPU
+//   time): about 40,000 records/s decode+validate+evaluate, 65,000+ evaluate only.
 //   National ID numbers in messages are masked by shape (18 chars: 17 digits + digit/X, or
 //   15 digits, standing alone); a longer digit run is left as it is.
 //

@@ -31,10 +31,12 @@ final class StationCalendar {
     /// Seconds east of UTC at the station at the instant `seconds` (Unix time).
     func offset(at seconds: Int64) -> Int {
         if let fixedOffset, seconds >= 700_000_000 { return fixedOffset }
-        let bucket = seconds >= 0 ? seconds / 900 : (seconds - 899) / 900
+        // Wrapping arithmetic: a timestamp outside CEL's range must not trap (it cannot come
+        // from a validated record, but host functions accept any value).
+        let bucket = seconds >= 0 ? seconds / 900 : (seconds &- 899) / 900
         lock.lock(); defer { lock.unlock() }
         if let o = offsets[bucket] { return o }
-        let o = timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(bucket * 900)))
+        let o = timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(bucket &* 900)))
         if offsets.count > 100_000 { offsets.removeAll() }   // bounded memory on hostile input
         offsets[bucket] = o
         return o
@@ -42,12 +44,12 @@ final class StationCalendar {
 
     /// Days since 1970-01-01 of the station calendar date of an instant.
     func stationDay(_ ts: CELTimestamp) -> Int64 {
-        let local = ts.seconds + Int64(offset(at: ts.seconds))
-        return local >= 0 ? local / 86400 : (local - 86399) / 86400
+        let local = ts.seconds &+ Int64(offset(at: ts.seconds))
+        return local >= 0 ? local / 86400 : (local &- 86399) / 86400
     }
 
     func hour(_ ts: CELTimestamp) -> Int64 {
-        let local = ts.seconds + Int64(offset(at: ts.seconds))
+        let local = ts.seconds &+ Int64(offset(at: ts.seconds))
         let secOfDay = ((local % 86400) + 86400) % 86400
         return secOfDay / 3600
     }
@@ -78,7 +80,7 @@ final class StationCalendar {
                                  implementation: .binary { d, t in
                                      guard case .timestamp(let ts) = t else { return StationCalendar.argError("daysUntil", t) }
                                      guard let day = StationCalendar.day(d, "daysUntil") else { return StationCalendar.dateError("daysUntil", d) }
-                                     return .int(day - self.stationDay(ts))
+                                     return .int(day &- self.stationDay(ts))
                                  }),
             ]),
             FunctionDecl(name: "hourAtStation", overloads: [

@@ -9,7 +9,7 @@ struct ScalarPlacement {
     let value: String
     /// `positions[i]` is the 1-based (line, column) in the file of the value's i-th scalar.
     /// Exact when the raw text could be matched to the value (plain, quoted without escapes,
-    /// literal and folded blocks); otherwise every entry is the scalar's start.
+    /// literal and folded blocks); otherwise counted along the start line.
     let positions: [(line: Int, column: Int)]
     /// The raw file text spanning the value (same tokens, original line breaks and
     /// indentation), nil when it could not be matched; see `celText`.
@@ -35,7 +35,10 @@ extension YAMLDocument {
         default: break
         }
         let fallbackStart = (line: mark.line, column: mark.column + ((scalar.style == .singleQuoted || scalar.style == .doubleQuoted) ? 1 : 0))
-        let fallback = ScalarPlacement(value: scalar.string, positions: Array(repeating: fallbackStart, count: value.count),
+        // Without a match, count columns in the value from the start (right up to the first
+        // escape), staying on the start line.
+        let fallback = ScalarPlacement(value: scalar.string,
+                                       positions: (0..<value.count).map { (fallbackStart.line, fallbackStart.column + $0) },
                                        rawText: nil, start: fallbackStart, exact: false)
 
         func rawAt(_ l: Int, _ c: Int) -> Unicode.Scalar? {

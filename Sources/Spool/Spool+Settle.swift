@@ -15,17 +15,32 @@ extension Spool {
     /// The most numbered names tried for one record before giving up (NAME~2.json … NAME~9999.json).
     static let maximumNumberedNames = 9999
 
-    /// Files a claimed record according to the verdict and makes that durable.
+    /// How soon a settle must be on disk.
+    public enum Durability: Sendable, Equatable {
+        /// Both folders are fsynced before `settle` returns: once it returns, the move survives a
+        /// crash. Two or three directory fsyncs per record.
+        case immediate
+        /// The move is not fsynced; the folders are noted and `sync()` makes them durable. After a
+        /// crash before `sync()`, the record may be back in cur/ (processed again), never lost. A
+        /// quarantine reason is still made durable before its record moves.
+        case deferred
+    }
+
+    /// Files a claimed record according to the verdict and, by default, makes that durable.
     ///
     /// The record is renamed out of cur/ without replacing anything: if `NAME` is taken in the
     /// destination, it gets the first free `NAME~2.json`, `NAME~3.json`, … For a quarantine the
-    /// reason file is written (tmp name, fsync, rename) before the record moves, so a quarantined
-    /// record never lacks its reason. Both folders are fsynced before returning.
+    /// reason file is written (tmp name, fsync, rename, fsync of quarantine/) before the record
+    /// moves, so a quarantined record never lacks its reason, whatever the durability.
+    /// - Parameter durability: `.immediate` fsyncs cur/ and the destination folder (and done/ when a
+    ///   day folder is created) before returning; `.deferred` leaves that to the next `sync()`.
     /// - Returns: the path the record now has, e.g. `ROOT/quarantine/A123~2.json`.
     /// - Throws: `SpoolError` for a malformed date, a record no longer in cur/ (`.vanished`), or a
     ///   failing system call; the record then stays in cur/ and is found by `unfinished()`.
     @discardableResult
-    public func settle(_ claimed: ClaimedRecord, verdict: Verdict) throws -> String {
+    public func settle(_ claimed: ClaimedRecord, verdict: Verdict, durability: Durability = .immediate) throws
+        -> String
+    {
         let source = path(.cur, claimed.name)
         switch verdict {
         case .done(let date):
@@ -34,21 +49,19 @@ extension Spool {
             switch SystemCall.mkdir(day, Folder.done.mode) {
             case .success:
                 try SystemCall.chmod(day, Folder.done.mode).orThrow("chmod", day)
-                try SystemCall.fsyncDirectory(path(.done)).orThrow("fsync", path(.done))
+                try makeDurable([.done], durability)  // the day folder's own name in done/
             case .failure(.exists): break
             case .failure(let error): throw SpoolError.system("mkdir", day, error)
             }
             let target = try moveToFreeName(source, into: day, name: claimed.name)
-            try SystemCall.fsyncDirectory(day).orThrow("fsync", day)
-            try SystemCall.fsyncDirectory(path(.cur)).orThrow("fsync", path(.cur))
+            try makeDurable([.day(date), .cur], durability)
             return target
 
         case .quarantine(let reason):
             let folder = path(.quarantine)
             let text = Array((reason.hasSuffix("\n") ? reason : reason + "\n").utf8)
             let target = try moveToFreeName(source, into: folder, name: claimed.name, reason: text)
-            try SystemCall.fsyncDirectory(folder).orThrow("fsync", folder)
-            try SystemCall.fsyncDirectory(path(.cur)).orThrow("fsync", path(.cur))
+            try makeDurable([.quarantine, .cur], durability)
             return target
         }
     }
@@ -66,12 +79,19 @@ extension Spool {
 
     /// `YYYY-MM-DD` with a plausible month and day; anything else could escape done/.
     static func isDay(_ text: String) -> Bool {
+        dayParts(text) != nil
+    }
+
+    /// Year, month and day of a `YYYY-MM-DD` name with month 1…12 and day 1…31, else nil.
+    static func dayParts(_ text: String) -> (year: Int, month: Int, day: Int)? {
         let bytes = Array(text.utf8)
-        guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return false }
+        guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return nil }
         let digits = [0, 1, 2, 3, 5, 6, 8, 9]
-        guard digits.allSatisfy({ bytes[$0] >= UInt8(ascii: "0") && bytes[$0] <= UInt8(ascii: "9") }) else { return false }
+        guard digits.allSatisfy({ bytes[$0] >= UInt8(ascii: "0") && bytes[$0] <= UInt8(ascii: "9") }) else { return nil }
         func number(_ range: Range<Int>) -> Int { range.reduce(0) { $0 * 10 + Int(bytes[$1] - UInt8(ascii: "0")) } }
-        return (1...12).contains(number(5..<7)) && (1...31).contains(number(8..<10))
+        let parts = (year: number(0..<4), month: number(5..<7), day: number(8..<10))
+        guard (1...12).contains(parts.month), (1...31).contains(parts.day) else { return nil }
+        return parts
     }
 
     /// `A123.json`, then `A123~2.json`, `A123~3.json`, …
@@ -93,11 +113,17 @@ extension Spool {
             let candidate = Spool.numbered(name, number)
             let target = folder + "/" + candidate
             if case .success = SystemCall.lstat(target) { continue }
-            if let reason {
-                guard try writeReason(reason, as: candidate + ".reason", in: folder) else { continue }
-            }
             // Only a reason written just now for this candidate is ever removed.
             func withdrawReason() { if reason != nil { _ = SystemCall.unlink(target + ".reason") } }
+            if let reason {
+                guard try writeReason(reason, as: candidate + ".reason", in: folder) else { continue }
+                // The reason's name goes to disk before the record's, whatever the durability: a
+                // crash in between leaves an orphan reason (skipped later), never a bare record.
+                if case .failure(let error) = SystemCall.fsyncDirectory(folder) {
+                    withdrawReason()
+                    throw SpoolError.system("fsync", folder, error)
+                }
+            }
             switch SystemCall.renameNoReplace(source, target) {
             case .success:
                 return target

@@ -11,6 +11,9 @@
 //   for name in try spool.scan() { if let claimed = try spool.claim(name) { … } }
 //   try spool.settle(claimed, verdict: .done(date: Spool.day(of: now, in: zone)))
 //   try spool.settle(claimed, verdict: .quarantine(reason: "…"))
+//   try spool.settle(claimed, verdict: …, durability: .deferred) // hot path: no fsync per record
+//   try spool.sync()                                            // once per batch or per second
+//   let removed = try spool.prune(olderThan: 30, today: Spool.day(of: now, in: zone))
 //   switch try watcher.wait(timeout: 5) { case .names, .rescan, .timeout, .woken }
 //   try spool.submit(bytes: bytes, name: "K07-0001.json")       // kiosk side
 // DESCRIPTION
@@ -20,7 +23,25 @@
 //   The `Spool` type builds every path and does every rename (Postfix's mail_queue.c).
 //   A state change is one rename(2) that never replaces an existing name
 //   (renameat2 RENAME_NOREPLACE), so no record is ever overwritten; a clash in done/ or
-//   quarantine/ takes a numbered name (NAME~2.json). Settling fsyncs both folders.
+//   quarantine/ takes a numbered name (NAME~2.json).
+//   Durability: `settle` fsyncs cur/ and the destination by default (`.immediate`). With
+//   `.deferred` it only notes the folders, and `sync()` fsyncs each once (day folders, done/,
+//   quarantine/, then cur/). That is safe for the daemon because a crash before `sync()` can
+//   only undo renames out of cur/: the record is back in cur/, `unfinished()` returns it, and
+//   the daemon's journal look-up sends only the alerts not yet sent. The record's bytes are
+//   not at stake (neither mode fsyncs them; a rename moves a name, not data). Like the window
+//   between rename and fsync in `.immediate`, this relies on the file system journaling a
+//   rename as one step (ext4, xfs), so a name is never dropped from cur/ without landing in
+//   its destination. Quarantine keeps its invariant in both modes: the reason file is
+//   written, fsynced and its name fsynced into quarantine/ before the record moves, so no
+//   crash leaves a quarantined record without its reason (quarantines are rare; that one
+//   fsync costs the hot path nothing).
+//   Deleting: `prune` is the only code that deletes records. It removes done/YYYY-MM-DD/
+//   folders past the retention, and those hold only records already processed and journaled
+//   (the daemon settles a record in done/ only after its alerts reached the journal). It never
+//   touches tmp/, new/, cur/ or quarantine/. Elsewhere the spool unlinks only its own
+//   temporary files, a reason file it wrote moments before and could not pair with its record,
+//   and the old name in the link+unlink rename fallback.
 //   Deciding a record's fate is not done here: the daemon loop gets bytes (or an
 //   `.unacceptable` reason), judges them, and passes the verdict to `settle`.
 //   `SpoolWatcher` turns inotify events on new/ into hints; `SpoolLock` keeps a second
@@ -44,6 +65,10 @@
 //   links are not refused (fs.protected_hardlinks keeps kiosks from linking foreign
 //   files). Names that are not valid UTF-8 are never seen and stay in new/.
 //   Without RENAME_NOREPLACE support, renames fall back to link+unlink (see SystemCall).
+//   `sync()` covers deferred settles made through one `Spool` value and its copies; a second
+//   `Spool(root:)` on the same root keeps its own list. `prune` reads a whole day folder's
+//   listing into memory, and leaves (and reports) a day folder holding a subfolder or a name
+//   that is not UTF-8 (neither is made by settle).
 // SEE ALSO
 //   spec/interfaces.md §1 (the spool contract), SpoolWatcher.swift, SpoolLock.swift.
 import Foundation
@@ -72,6 +97,8 @@ public struct Spool: Sendable {
 
     /// The root folder, as given (without trailing slashes).
     public let root: String
+    /// Folders changed by deferred settles and not yet fsynced; shared by copies of this value.
+    let unsynced = UnsyncedFolders()
     /// Files larger than this many bytes are quarantined unread.
     public let sizeLimit: Int
     /// The highest size limit a spool takes (1 GiB): a record is read whole into memory.

@@ -84,9 +84,14 @@ enum SystemCall {
         valueOrErrno { Glibc.fsync(fd) }.map { _ in () }
     }
 
+    /// Told the path of every directory `fsyncDirectory` is asked to sync, so tests can see which
+    /// folders a settle or a sync makes durable, and in what order.
+    static var directorySyncObserver: ((String) -> Void)?
+
     /// Makes the entries of a directory durable: open it read-only, `fsync`, close.
     static func fsyncDirectory(_ path: String) -> Result<Void, Errno> {
-        open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC).flatMap { fd in
+        directorySyncObserver?(path)
+        return open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC).flatMap { fd in
             closeAfter(fd) { fsync(fd) }
         }
     }
@@ -127,6 +132,11 @@ enum SystemCall {
     /// The corresponding C function is `unlink`.
     static func unlink(_ path: String) -> Result<Void, Errno> {
         valueOrErrno { Glibc.unlink(path) }.map { _ in () }
+    }
+
+    /// Removes an empty directory. The corresponding C function is `rmdir`.
+    static func removeDirectory(_ path: String) -> Result<Void, Errno> {
+        valueOrErrno { Glibc.rmdir(path) }.map { _ in () }
     }
 
     /// The corresponding C function is `ftruncate`.

@@ -6,8 +6,8 @@ import Rules
 struct RulesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rules",
-        abstract: "Check, list, test, enable and disable rule sets.",
-        subcommands: [RulesCheck.self, RulesList.self, RulesTest.self, RulesEnable.self, RulesDisable.self, RulesBench.self]
+        abstract: "Check, list, test, enable and disable rule sets; print their journal catalog.",
+        subcommands: [RulesCheck.self, RulesList.self, RulesTest.self, RulesEnable.self, RulesDisable.self, RulesBench.self, RulesCatalog.self]
     )
 }
 

@@ -1,6 +1,7 @@
 // stationguard: the one binary. Each subcommand lives in its own file and only
 // composes the modules; no station logic is written here.
 import ArgumentParser
+import Foundation
 
 @main
 struct StationGuard: ParsableCommand {
@@ -9,6 +10,22 @@ struct StationGuard: ParsableCommand {
         abstract: "Keeps unsafe buses, drivers and luggage off the road: spool → rules → journal.",
         subcommands: [Run.self, Check.self, Submit.self, RulesCommand.self, Expr.self]
     )
+
+    /// interfaces.md §4 promises exit 2 for a usage error; swift-argument-parser's own
+    /// code for one is 64 (EX_USAGE), so it is translated here, once, for every subcommand.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                let text = fullMessage(for: error)
+                if !text.isEmpty { FileHandle.standardError.write(Data((text + "\n").utf8)) }
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }
 
 /// Options shared by every command that reads rules or the station config.

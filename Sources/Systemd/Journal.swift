@@ -56,6 +56,8 @@ public struct Journal: Sendable {
     /// - Throws: `JournalError.unavailable` when journald is not there (libsystemd would return
     ///   success and drop the entry when the socket is missing); `JournalError.failed` otherwise.
     public func send(_ fields: [JournalField]) throws(JournalError) {
+        // libsystemd refuses an empty entry with EINVAL; say so without touching C.
+        guard !fields.isEmpty else { throw JournalError.failed(function: "sd_journal_sendv", errno: .invalidArgument) }
         if let missing = checkSocket() { throw JournalError.unavailable(missing) }
         // One buffer holds every "NAME=value"; the iovecs point into it.
         var buffer = [UInt8]()

@@ -111,10 +111,13 @@ public final class JournalReader {
 
     /// Before the oldest entry: `next()` gives the oldest.
     ///
-    /// The corresponding C function is `sd_journal_seek_head`.
+    /// The corresponding C functions are `sd_journal_seek_head` and `sd_journal_next`
+    /// (systemd 252's `sd_journal_previous` right after a seek to the head returns the
+    /// oldest entry, so we stand on it and let `next()` hand it out once).
     public func seekHead() throws {
-        standing = .nowhere
         try Self.check(sd_journal_seek_head(journal), "sd_journal_seek_head")
+        let moved = try Self.check(sd_journal_next(journal), "sd_journal_next")
+        standing = moved > 0 ? .unreadAhead : .nowhere
     }
 
     /// After the newest entry: `previous()` gives the newest, `next()` only what comes later.

@@ -1,3 +1,5 @@
+// CheckerTests: the checker's types, issue wording and positions, and the conformance sweep.
+
 import Foundation
 import XCTest
 @testable import CEL
@@ -169,6 +171,29 @@ final class CheckerTests: XCTestCase {
         // `limits` is a local here, so `limits.max_load` selects on it instead of the global.
         let (result, _) = try check("[{'max_load': 'x'}].all(limits, limits.max_load == 'x')")
         XCTAssertEqual(result.issues.map(\.message), [])
+    }
+
+    func testLeadingDotResolvesInTheRootScope() throws {
+        // langdef: `.x` names the root-scope x, skipping comprehension variables.
+        let table: [(String, CELType)] = [
+            (".now", .timestamp),
+            (".record.seats", .int),
+            (".limits.max_load", .int),
+            // The comprehension variable `record` is a string; `.record` is still the global.
+            ("['a'].all(record, record.size() == 1 && .record.seats > 0)", .bool),
+            ("['x'].map(limits, .limits.max_load)", .list(.int)),
+        ]
+        for (text, want) in table {
+            let (result, _) = try check(text)
+            XCTAssertEqual(result.issues.map(\.message), [], text)
+            XCTAssertEqual(result.resultType, want, text)
+        }
+        let (result, _) = try check("[1].all(x, .x > 0)")
+        XCTAssertEqual(result.issues.map(\.message), ["undeclared reference to '.x'"])
+        let (dotted, parsed) = try check(".record")
+        guard case .variable("record")? = dotted.references[parsed.expr.id] else {
+            return XCTFail("`.record` should refer to the variable record: \(dotted.references)")
+        }
     }
 
     // MARK: - Conformance subset

@@ -1,3 +1,5 @@
+// ConformanceTests: the shared CEL conformance subset (core and ext tiers), end to end.
+
 import Foundation
 import XCTest
 @testable import CEL

@@ -1,3 +1,5 @@
+// ExtensionTests: the strings, math and encoders extensions and their conformance lines.
+
 import Foundation
 import XCTest
 @testable import CEL

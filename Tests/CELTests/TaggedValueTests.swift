@@ -1,3 +1,5 @@
+// TaggedValueTests: the tagged JSON codec: round trips, malformed-input paths, comparison, calendar days.
+
 import Foundation
 import XCTest
 @testable import CEL
@@ -200,15 +202,15 @@ final class TaggedValueTests: XCTestCase {
     // MARK: calendar arithmetic against a brute-force walk
 
     func testCivilDaysAgreeWithDayByDayCount() {
-        var days = TaggedValue.daysFromCivil(year: 1, month: 1, day: 1)
-        XCTAssertEqual(days * 86400, TaggedValue.minTimestampSeconds)
+        var days = CELTime.daysFromCivil(1, 1, 1)
+        XCTAssertEqual(days * 86400, CELTime.minSeconds)
         for year in Int64(1)...Int64(2500) {
             for month in Int64(1)...12 {
-                for day in Int64(1)...TaggedValue.daysInMonth(year: year, month: month) {
-                    if TaggedValue.daysFromCivil(year: year, month: month, day: day) != days {
+                for day in Int64(1)...CELTime.daysIn(month: month, year: year) {
+                    if CELTime.daysFromCivil(year, month, day) != days {
                         return XCTFail("daysFromCivil(\(year)-\(month)-\(day)) != \(days)")
                     }
-                    let c = TaggedValue.civilFromDays(days)
+                    let c = CELTime.civilFromDays(days)
                     if c != (year, month, day) { return XCTFail("civilFromDays(\(days)) = \(c)") }
                     days += 1
                 }

@@ -37,6 +37,33 @@ final class RecordDecoderTests: XCTestCase {
         XCTAssertEqual(record.fileName, "d.json")
     }
 
+    /// The digest is worked out on first use; every thread must see the same one.
+    func testDigestIsTheSameFromEveryThreadAndAsGiven() throws {
+        let data = bytes(departure)
+        let record = try RecordDecoder.decode(data, fileName: "d.json").get()
+        var seen = [String](repeating: "", count: 8)
+        seen.withUnsafeMutableBufferPointer { out in
+            let out = out // one slot per thread
+            DispatchQueue.concurrentPerform(iterations: 8) { out[$0] = record.sha256 }
+        }
+        XCTAssertEqual(Set(seen), [SHA256.hex(data)])
+        XCTAssertEqual(seen[0].count, 64)
+        let given = try RecordDecoder.validate(record.document, fileName: "d.json", sha256: "given").get()
+        XCTAssertEqual(given.sha256, "given")
+    }
+
+    /// Names the schema knows are shared strings when written plainly; written with an escape
+    /// they are new strings, and must mean the same field.
+    func testFieldNamesWrittenWithEscapesAreTheSameFields() throws {
+        let plain = try RecordDecoder.decode(bytes(departure), fileName: "d.json").get()
+        let escaped = try RecordDecoder.decode(bytes(replacing("\"adults\"", #""\u0061dults""#)), fileName: "d.json").get()
+        XCTAssertEqual(escaped.body["adults"], .integer(50))
+        XCTAssertEqual(escaped.body, plain.body)
+        XCTAssertEqual(escaped.unknownFieldPaths, [])
+        XCTAssertEqual(problems(replacing("\"adults\": 50", #""\u0061dults": -1"#)),
+                       ["departure.adults: expected a non-negative integer, got -1"])
+    }
+
     func testUnknownNestedFieldsAreKeptButHidden() throws {
         let text = """
             {"schema_version": 1, "record_id": "k1", "record_kind": "luggage", "station_code": "S", "kiosk_id": "k",

@@ -26,6 +26,7 @@ final class RecordSchemaTests: XCTestCase {
             if let seen = byName[o.name] { XCTAssertEqual(seen, fields, "two different objects named \(o.name)") }
             byName[o.name] = fields
             XCTAssertEqual(Set(fields).count, fields.count, "duplicate field in \(o.name)")
+            XCTAssertLessThanOrEqual(fields.count, 64, "\(o.name): the decoder's presence bits cover 64 fields (more work, slower)")
             for f in o.fields {
                 XCTAssertTrue(PatternMatcher.matches(f.name, "^[a-z][a-z0-9_]*$"), "\(o.name).\(f.name) is not snake_case")
                 var t = f.type
@@ -80,5 +81,19 @@ final class RecordSchemaTests: XCTestCase {
             }
         }
         XCTAssertEqual(RecordSchema.addedFields.count, 43)
+    }
+
+    /// Past 64 fields the decoder finds required fields by searching the members; same answers.
+    func testRequiredFieldsBeyondSixtyFourAreFound() {
+        let fields = (0..<70).map { FieldSchema("f\($0)", .integer(min: 0, max: nil), required: $0 == 2 || $0 >= 65, "") }
+        let schema = ObjectSchema("Wide", "", fields)
+        func missing(_ present: [Int]) -> [String] {
+            var v = Validation()
+            _ = v.object(.object(present.map { ("f\($0)", JSONValue.integer(1)) }), schema, path: "wide", kindName: nil)
+            return v.problems.map(\.description)
+        }
+        XCTAssertEqual(missing([2, 65, 66, 67, 68, 69]), [])
+        XCTAssertEqual(missing([69, 2, 65, 67]), ["wide.f66: required field is missing", "wide.f68: required field is missing"])
+        XCTAssertEqual(missing([]).count, 6)
     }
 }

@@ -45,7 +45,9 @@ final class PlateNumberTests: XCTestCase {
     func testNormalisation() {
         let cases: [(String, String?)] = [
             ("粤A12345", "粤A12345"), ("粤A·12345", "粤A12345"), ("粤A 12345", "粤A12345"), ("粤A•12345", "粤A12345"),
-            ("湘A8K27X", "湘A8K27X"), ("湘A8K27", nil), // the catalogue prose example has 4 serial characters; its regex wants 5 ("粤AD12345", "粤AD12345"), ("粤A12345D", "粤A12345D"), ("粤A·AF1234", nil),
+            ("湘A8K27X", "湘A8K27X"),
+            ("湘A8K27", nil), // the catalogue prose example has 4 serial characters; its regex wants 5
+            ("粤AD12345", "粤AD12345"), ("粤A12345D", "粤A12345D"), ("粤A·AF1234", nil),
             ("粤AF12345", "粤AF12345"), ("京B 12345F", "京B12345F"),
             ("粤I12345", nil), ("粤A1234O", nil), ("粤A1234", nil), ("粤A123456", nil), ("粤a12345", nil),
             ("港A12345", nil), ("粤A· 12345", nil), (" 粤A12345", nil), ("粤A12345 ", nil), ("粤AD1234A", nil),
@@ -62,6 +64,8 @@ final class TimeTests: XCTestCase {
         XCTAssertEqual(t.localDate, CalendarDate(year: 2026, month: 10, day: 1))
         XCTAssertEqual(t.date(atOffsetSeconds: 0), CalendarDate(year: 2026, month: 9, day: 30))
         XCTAssertEqual(t.description, "2026-10-01T06:42:10+08:00")
+        XCTAssertEqual(t.date(atOffsetSeconds: -25_327), CalendarDate(year: 2026, month: 9, day: 30))
+        XCTAssertEqual(t.date(atOffsetSeconds: Int.max), CalendarDate(year: 9999, month: 12, day: 31), "clamped, no trap")
 
         let f = try XCTUnwrap(RFC3339Timestamp.parse("2000-02-29T00:00:00.5Z"))
         XCTAssertEqual(f.secondsSinceEpoch, 951_782_400)
@@ -88,6 +92,9 @@ final class TimeTests: XCTestCase {
         XCTAssertEqual(CalendarDate(year: 2026, month: 10, day: 1)!.daysSinceEpoch, 20_727)
         XCTAssertEqual(CalendarDate(daysSinceEpoch: 20_727), CalendarDate(year: 2026, month: 10, day: 1))
         XCTAssertEqual(CalendarDate(daysSinceEpoch: -1), CalendarDate(year: 1969, month: 12, day: 31))
+        XCTAssertEqual(CalendarDate(daysSinceEpoch: Int.max), CalendarDate(year: 9999, month: 12, day: 31))
+        XCTAssertEqual(CalendarDate(daysSinceEpoch: Int.min), CalendarDate(year: 1, month: 1, day: 1))
+        XCTAssertEqual(CalendarDate(year: 1, month: 1, day: 1)!.daysSinceEpoch, -719_162)
         XCTAssertLessThan(CalendarDate.parse("2026-09-30")!, CalendarDate.parse("2026-10-01")!)
     }
 }

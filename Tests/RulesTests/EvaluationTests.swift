@@ -37,6 +37,28 @@ final class EvaluationTests: XCTestCase {
         XCTAssertEqual(alerts.map(\.message), ["Trip G1203-20261001 bus 粤A12345 is over capacity: 50 seated, 49 approved."])
     }
 
+    /// Condition activations are reused per thread: records evaluated in turn, on several
+    /// threads at once, must each be judged on their own values only.
+    func testReusedActivationsJudgeEachRecordAlone() throws {
+        let over = try record(Fixtures.departure, ["adults": .integer(49)])
+        let clean = try record(Fixtures.departure)
+        let missing = try record(Fixtures.departure, ["adults": nil])
+        let expected: [[String]] = [["T-001/HOLD"], [], ["T-001/REVIEW"]]
+        let g = generation!
+        let outcomes = UnsafeMutableBufferPointer<Bool>.allocate(capacity: 4)
+        defer { outcomes.deallocate() }
+        DispatchQueue.concurrentPerform(iterations: 4) { t in
+            var same = true
+            for i in 0..<300 {
+                let r = [over, clean, missing][(i + t) % 3]
+                let got = g.evaluate(r).map { "\($0.rule)/\($0.action.rawValue)" }
+                same = same && got == expected[(i + t) % 3]
+            }
+            outcomes[t] = same
+        }
+        XCTAssertEqual(Array(outcomes), [true, true, true, true])
+    }
+
     func testMissingFieldGivesReviewNamingIt() throws {
         let alerts = generation.evaluate(try record(Fixtures.departure, ["adults": nil]))
         XCTAssertEqual(alerts.map(\.rule), ["T-001"])
@@ -164,5 +186,64 @@ final class EvaluationTests: XCTestCase {
         for s in ["44010619850312421", "G1203-20261001", "4401061985031242190"] {
             XCTAssertEqual(PersonalData.maskIDNumbers(s), s)
         }
+    }
+}
+
+final class EvaluationEdgeTests: XCTestCase {
+    func testNonBoolResultAndMissingTemplateField() throws {
+        let s = Scratch()
+        s.write("v/edge.yaml", """
+        ruleset: edge
+        rules:
+          - id: E-001
+            title: dyn result
+            kind: driver
+            when: record.licence.valid_until
+            severity: warning
+            action: WARN
+            message: x
+          - id: E-002
+            title: fires with a hole that cannot be filled
+            kind: departure
+            when: "!has(record.charter_contract_no)"
+            severity: notice
+            action: WARN
+            message: "合同 {{record.charter_contract_no}} / 班次 {{record.trip_id}}"
+          - id: E-003
+            title: an error on one side of || is absorbed when the other side is true
+            kind: departure
+            when: record.charter_contract_no == 'x' || record.adults > 0
+            severity: info
+            action: WARN
+            message: ok
+        """)
+        let g = try loadRules([s.path("v")])
+        let driverAlerts = g.evaluate(try record(Fixtures.driver))
+        XCTAssertEqual(driverAlerts.map(\.action), [.review])
+        XCTAssertEqual(driverAlerts.first?.reviewReason, "the condition gave string, not true or false")
+        let dep = g.evaluate(try record(Fixtures.departure))
+        XCTAssertEqual(dep.map(\.rule), ["E-002", "E-003"])
+        XCTAssertEqual(dep.first?.message, "合同 ? / 班次 G1203-20261001")
+        XCTAssertEqual(dep.map(\.action), [.warn, .warn])
+    }
+}
+
+final class ConcurrencyTests: XCTestCase {
+    func testConcurrentEvaluationsAgree() throws {
+        let s = Scratch()
+        s.write("v/capacity.yaml", Fixtures.capacity)
+        s.write("v/papers.yaml", Fixtures.papers)
+        let g = try loadRules([s.path("v")])
+        let records = [try record(Fixtures.departure, ["adults": .integer(49)]), try record(Fixtures.departure, ["adults": nil]),
+                       try record(Fixtures.driver, ["recorded_at": .string("2026-10-01T03:00:00+08:00")])]
+        let expected = records.map { g.evaluate($0).map { "\($0.rule) \($0.action.rawValue) \($0.message)" } }
+        XCTAssertEqual(expected.map(\.count), [1, 1, 1])
+        let lock = NSLock()
+        var mismatches = 0
+        DispatchQueue.concurrentPerform(iterations: 400) { i in
+            let got = g.evaluate(records[i % 3]).map { "\($0.rule) \($0.action.rawValue) \($0.message)" }
+            if got != expected[i % 3] { lock.lock(); mismatches += 1; lock.unlock() }
+        }
+        XCTAssertEqual(mismatches, 0)
     }
 }

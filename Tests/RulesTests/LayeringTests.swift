@@ -38,8 +38,9 @@ final class LayeringTests: XCTestCase {
         // Disable the admin capacity by renaming it: the vendor file does not come back.
         try FileManager.default.moveItem(atPath: s.path("admin/capacity.yaml"), toPath: s.path("admin/capacity.yaml.disabled"))
         XCTAssertEqual(states(layers), ["capacity vendor overridden", "capacity admin disabled", "papers vendor overridden", "papers admin masked"])
-        g = try RuleLoader(layers: layers).load()
-        XCTAssertEqual(g.rules.map(\.id), [])
+        // Nothing left in force: the load refuses rather than pass every bus.
+        XCTAssertEqual(loadIssues(layers.directories).map(\.message),
+                       ["no active rule set (*.yaml) in any rule directory: nothing would be checked"])
 
         let listing = RuleListing.make(layers: layers)
         XCTAssertEqual(listing.rules.map { "\($0.id) \($0.state)" },
@@ -69,7 +70,7 @@ final class LayeringTests: XCTestCase {
         // An admin set is renamed to .disabled.
         change = try layers.disable("papers.yaml")
         XCTAssertTrue(FileManager.default.fileExists(atPath: s.path("admin/papers.yaml.disabled")))
-        XCTAssertEqual(try RuleLoader(layers: layers).load().rules.count, 0)
+        XCTAssertEqual(loadIssues(layers.directories).count, 1)
 
         change = try layers.enable("capacity")
         XCTAssertTrue(change.message.contains("removed the mask"), change.message)
@@ -89,5 +90,13 @@ final class LayeringTests: XCTestCase {
         try FileManager.default.createDirectory(atPath: s.path("admin"), withIntermediateDirectories: true)
         let layers = RuleLayers(directories: [s.path("vendor"), s.path("admin")])
         XCTAssertThrowsError(try layers.enable("capacity"))
+    }
+
+    func testYmlFileIsReportedNotIgnored() {
+        let s = Scratch()
+        s.write("v/capacity.yaml", Fixtures.capacity)
+        let yml = s.write("v/papers.yml", Fixtures.papers)
+        s.write("v/README.md", "notes")
+        XCTAssertEqual(loadIssues([s.path("v")]).map(\.summary), ["\(yml): rule set files must end in .yaml; this one is not loaded"])
     }
 }

@@ -111,3 +111,38 @@ final class RuleLoadingTests: XCTestCase {
         XCTAssertEqual(a.version.prefix(12), b.version.prefix(12), "same files, same content hash")
     }
 }
+
+final class ScalarPositionTests: XCTestCase {
+    /// One rule whose `when:` is `scalar` (YAML text placed after `when:`), loaded to fail.
+    private func issue(when scalar: String) -> RuleIssue? {
+        let s = Scratch()
+        s.write("v/pos.yaml", "ruleset: pos\nrules:\n  - id: X-1\n    title: t\n    kind: departure\n    when: \(scalar)\n    severity: info\n    action: WARN\n    message: m\n")
+        return loadIssues([s.path("v")]).first
+    }
+
+    func testLiteralBlockSecondLine() {
+        // Line 8 is `      record.adultz > 1`: the dot before `adultz` is column 13.
+        let i = issue(when: "|\n      record.route_class > 0 &&\n      record.adultz > 1")
+        XCTAssertEqual([i?.line, i?.column], [8, 13])
+        XCTAssertEqual(i?.detail, " |       record.adultz > 1\n | ............^")
+    }
+
+    func testPlainMultiLineScalar() {
+        let i = issue(when: "record.route_class > 0 &&\n        record.adultz > 1")
+        XCTAssertEqual([i?.line, i?.column], [7, 15])
+    }
+
+    func testDoubleQuotedWithEscapeFallsBackToTheQuote() {
+        // The escapes break the raw/value match: columns are counted in the unescaped value from
+        // the quote's next column (12 + 32 = 44; the file's own column is 46, two backslashes later).
+        let i = issue(when: #""record.route_id == \"a\" && record.adultz > 1""#)
+        XCTAssertEqual(i?.line, 6)
+        XCTAssertEqual(i?.message, "rule X-1: undefined field 'adultz' on type 'Departure'")
+        XCTAssertEqual(i?.column, 44)
+    }
+
+    func testSingleQuotedExact() {
+        let i = issue(when: "'record.adultz > 1'")
+        XCTAssertEqual([i?.line, i?.column], [6, 18])
+    }
+}

@@ -47,6 +47,15 @@ final class JournalTests: XCTestCase {
         ]])
     }
 
+    func testEmptyEntryIsRefusedWithoutCallingC() throws {
+        let recorder = Recorder()
+        let journal = Journal(socketPath: try Self.staleSocket(), varlinkPath: "/nonexistent", sendv: { recorder.sendv($0, $1) })
+        XCTAssertThrowsError(try journal.send([])) { error in
+            XCTAssertEqual(error as? JournalError, .failed(function: "sd_journal_sendv", errno: .invalidArgument))
+        }
+        XCTAssertTrue(recorder.seen.isEmpty)
+    }
+
     func testMissingSocketIsUnavailableAndNothingIsSent() {
         let recorder = Recorder()
         let journal = Journal(socketPath: "/nonexistent/socket", varlinkPath: "/nonexistent", sendv: { recorder.sendv($0, $1) })

@@ -130,7 +130,7 @@ final class CheckRun {
     func check(_ e: Expr) -> CELType {
         let t: CELType
         switch e.kind {
-        case .literal(let c): t = Self.type(of: c)
+        case .literal(let c): t = c.value.runtimeType   // a literal's type is its value's
         case .ident(let name): t = checkIdent(e.id, name)
         case .select(let operand, let field, let testOnly): t = checkSelect(e, operand, field, testOnly)
         case .call(let target, let function, let args): t = checkCall(e, target, function, args)
@@ -148,19 +148,13 @@ final class CheckRun {
         types[id] = t
     }
 
-    static func type(of c: Constant) -> CELType {
-        switch c {
-        case .null: return .null
-        case .bool: return .bool
-        case .int: return .int
-        case .uint: return .uint
-        case .double: return .double
-        case .string: return .string
-        case .bytes: return .bytes
-        }
-    }
-
     func checkIdent(_ id: Int, _ name: String) -> CELType {
+        // langdef: a leading dot resolves in the root scope, skipping comprehension variables.
+        if name.hasPrefix(".") {
+            if let t = resolveGlobal(id, String(name.dropFirst())) { return t }
+            issues.undeclaredReference(id, name)
+            return .error
+        }
         if let local = lookupLocal(name) { return local }
         if let t = resolveGlobal(id, name) { return t }
         issues.undeclaredReference(id, name)
@@ -186,10 +180,13 @@ final class CheckRun {
     }
 
     /// `a.b.c` as one dotted name, when `e` is a chain of plain selections over an identifier
-    /// that is not a comprehension variable (a local always wins over a qualified global).
+    /// that is not a comprehension variable (a local always wins over a qualified global,
+    /// except under a leading dot, which names the root scope).
     func qualifiedName(_ e: Expr) -> String? {
         switch e.kind {
-        case .ident(let name): return lookupLocal(name) == nil ? name : nil
+        case .ident(let name):
+            if name.hasPrefix(".") { return String(name.dropFirst()) }
+            return lookupLocal(name) == nil ? name : nil
         case .select(let operand, let field, let testOnly):
             guard !testOnly, let prefix = qualifiedName(operand) else { return nil }
             return prefix + "." + field

@@ -5,9 +5,9 @@ extension Extensions {
     public static let strings: [FunctionDecl] = [
         member("charAt", [("string_char_at_int", [.string, .int], .string)]) { a in
             guard case .string(let s) = a[0], case .int(let i) = a[1] else { return nil }
-            let cs = Array(s.unicodeScalars)
-            guard i >= 0, i <= cs.count else { return outOfRange(i) }
-            return .string(i == cs.count ? "" : String(cs[Int(i)]))
+            let v = s.unicodeScalars
+            guard i >= 0, let at = v.index(v.startIndex, offsetBy: Int(clamping: i), limitedBy: v.endIndex) else { return outOfRange(i) }
+            return .string(at == v.endIndex ? "" : String(v[at]))
         },
         member("indexOf", [("string_index_of_string", [.string, .string], .int),
                            ("string_index_of_string_int", [.string, .string, .int], .int)]) { a in
@@ -51,11 +51,11 @@ extension Extensions {
         },
         member("lowerAscii", [("string_lower_ascii", [.string], .string)]) { a in
             guard case .string(let s) = a[0] else { return nil }
-            return .string(mapScalars(s) { $0.value >= 65 && $0.value <= 90 ? Unicode.Scalar($0.value + 32)! : $0 })
+            return .string(flipASCIICase(s, from: UInt8(ascii: "A"), through: UInt8(ascii: "Z")))
         },
         member("upperAscii", [("string_upper_ascii", [.string], .string)]) { a in
             guard case .string(let s) = a[0] else { return nil }
-            return .string(mapScalars(s) { $0.value >= 97 && $0.value <= 122 ? Unicode.Scalar($0.value - 32)! : $0 })
+            return .string(flipASCIICase(s, from: UInt8(ascii: "a"), through: UInt8(ascii: "z")))
         },
         member("replace", [("string_replace_string_string", [.string, .string, .string], .string),
                            ("string_replace_string_string_int", [.string, .string, .string, .int], .string)]) { a in
@@ -80,16 +80,23 @@ extension Extensions {
         member("substring", [("string_substring_int", [.string, .int], .string),
                              ("string_substring_int_int", [.string, .int, .int], .string)]) { a in
             guard case .string(let s) = a[0], case .int(let start) = a[1] else { return nil }
-            let cs = Array(s.unicodeScalars)
-            var end = Int64(cs.count)
+            // Index the string's own scalars and copy the slice once: no scalar array, no
+            // scalar-by-scalar building (this runs per record in the station's date rules).
+            var end: Int64?
             if a.count == 3 {
                 guard case .int(let e) = a[2] else { return nil }
                 end = e
             }
-            guard start >= 0, start <= cs.count else { return outOfRange(start) }
-            guard end >= 0, end <= cs.count else { return outOfRange(end) }
+            let v = s.unicodeScalars
+            guard start >= 0, let lo = v.index(v.startIndex, offsetBy: Int(clamping: start), limitedBy: v.endIndex) else {
+                return outOfRange(start)
+            }
+            guard let end else { return .string(String(v[lo...])) }
+            guard end >= 0 else { return outOfRange(end) }
+            // end < start <= count: end is in range, the range is not.
             guard start <= end else { return .error(EvalError("invalid substring range. start: \(start), end: \(end)")) }
-            return .string(string(cs[Int(start)..<Int(end)]))
+            guard let hi = v.index(lo, offsetBy: Int(clamping: end - start), limitedBy: v.endIndex) else { return outOfRange(end) }
+            return .string(String(v[lo..<hi]))
         },
         member("trim", [("string_trim", [.string], .string)]) { a in
             guard case .string(let s) = a[0] else { return nil }
@@ -158,8 +165,12 @@ extension Extensions {
         return String(v)
     }
 
-    private static func mapScalars(_ s: String, _ f: (Unicode.Scalar) -> Unicode.Scalar) -> String {
-        string(s.unicodeScalars.map(f))
+    /// `s` with the ASCII letters in `from...through` switched to the other case, byte by byte
+    /// on UTF-8: bytes of a multi-byte code point are all >= 0x80, so no other code point
+    /// changes. A string with nothing to change is returned as is (no copy).
+    private static func flipASCIICase(_ s: String, from: UInt8, through: UInt8) -> String {
+        guard s.utf8.contains(where: { $0 >= from && $0 <= through }) else { return s }
+        return String(decoding: s.utf8.map { $0 >= from && $0 <= through ? $0 ^ 0x20 : $0 }, as: UTF8.self)
     }
 
     /// Go's strings.Replace over code points: at most `limit` replacements (all if negative);
