@@ -20,7 +20,8 @@
 //   administrator's and are checked at load (a bad file never replaces good rules).
 // DIAGNOSTICS
 //   Daemon events in the journal with SG_EVENT (started, stopping, rules-reloaded,
-//   rules-rejected, record-quarantined, journal-recovered, spool-trouble) and their own
+//   rules-rejected, record-quarantined, journal-unavailable (written once journald is back),
+//   journal-recovered, spool-trouble) and their own
 //   MESSAGE_IDs (DaemonEvent.swift); its own log on stderr with <N> priority prefixes;
 //   STATUS= and WATCHDOG=1 to systemd. Exit 0 after SIGTERM/SIGINT (the records in hand are
 //   finished, the rest wait), 1 when the spool, its lock, the config or the rules are unusable
@@ -31,7 +32,9 @@
 //   A record quarantined just before a crash may have its record-quarantined event written
 //   twice (events are not looked up; alerts are). Without root, journald cannot be asked to
 //   synchronize: records are then settled once their entries are handed over, and the
-//   recovery look-up is best effort. done/ retention is not pruned yet.
+//   recovery waits for a marker entry
+//   instead (JournalBarrier). done/ day folders older than done_retention_days are pruned once a
+//   station day.
 // SEE ALSO
 //   spec/interfaces.md §1 (spool), §2 (journal), §3 (rule reload); docs/architecture.md.
 import Foundation

@@ -12,6 +12,7 @@ public enum DaemonEvent: String, CaseIterable, Sendable {
     case rulesReloaded = "rules-reloaded"
     case rulesRejected = "rules-rejected"
     case recordQuarantined = "record-quarantined"
+    case journalUnavailable = "journal-unavailable"
     case journalRecovered = "journal-recovered"
     case spoolTrouble = "spool-trouble"
 
@@ -24,6 +25,7 @@ public enum DaemonEvent: String, CaseIterable, Sendable {
         case .rulesReloaded: text = "e4a2ff4d5a354fd8aa61cbe418d4771b"
         case .rulesRejected: text = "0064e45165464775bfd20a5856a75bce"
         case .recordQuarantined: text = "351fcdd030fa4b778abb7476277c3970"
+        case .journalUnavailable: text = "367d58dd36854f89ad488923e919f666"
         case .journalRecovered: text = "4f477eab07a5498094ded03a540d1aaa"
         case .spoolTrouble: text = "560a3cf0575d461781f009a8ff0b4fb4"
         }
@@ -35,7 +37,7 @@ public enum DaemonEvent: String, CaseIterable, Sendable {
         switch self {
         case .started, .stopping, .rulesReloaded, .journalRecovered: return .notice
         case .rulesRejected, .recordQuarantined: return .warning
-        case .spoolTrouble: return .error
+        case .spoolTrouble, .journalUnavailable: return .error
         }
     }
 

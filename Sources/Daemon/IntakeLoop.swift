@@ -21,6 +21,7 @@ final class IntakeLoop: @unchecked Sendable {
     private var waitingSet = Set<String>()
     private var lastScan = 0.0
     private var backoff = 0.5
+    private var lastPruned = ""
 
     init(spool: Spool, watcher: SpoolWatcher, writer: JournalWriter, settler: Settler, journal: Journal,
          state: DaemonState, rules: RuleGeneration, notifier: ServiceNotifier) {
@@ -46,6 +47,7 @@ final class IntakeLoop: @unchecked Sendable {
             if state.takeUnfinishedLeft() { recover() }
             if DaemonState.monotonicNow() - lastScan >= Daemon.rescanInterval {
                 rescan(olderThan: Daemon.settleTime)
+                pruneOncePerDay()
             }
             if !waiting.isEmpty {
                 if state.inFlight >= Daemon.maximumInFlight {
@@ -135,6 +137,21 @@ final class IntakeLoop: @unchecked Sendable {
         state.waiting = waiting.count
     }
 
+    /// Removes done/ day folders older than the station's retention, once per station day.
+    private func pruneOncePerDay() {
+        let today = Spool.day(of: Date(), in: rules.config.timeZone)
+        guard today != lastPruned else { return }
+        lastPruned = today
+        do {
+            let removed = try spool.prune(olderThan: rules.config.doneRetentionDays, today: today)
+            if !removed.isEmpty {
+                DaemonLog.notice("removed \(removed.count) day folders from done/ (older than \(rules.config.doneRetentionDays) days)")
+            }
+        } catch {
+            trouble("\(error)")
+        }
+    }
+
     // MARK: - cur/ and journald outages
 
     /// Processes again every record left in cur/, sending only the alerts the journal lacks.
@@ -161,7 +178,12 @@ final class IntakeLoop: @unchecked Sendable {
             }
             return
         } catch {
-            DaemonLog.warning("cannot synchronize the journal (\(error)); looking up what it holds so far")
+            // Not root (journald's varlink socket is root's only): a marker entry does the same.
+            do {
+                try JournalBarrier.pass(journal)
+            } catch {
+                DaemonLog.warning("cannot make sure journald stored what was sent (\(error)); looking up what it holds so far")
+            }
         }
         let stored: StoredAlerts
         do {
@@ -190,6 +212,7 @@ final class IntakeLoop: @unchecked Sendable {
         if state.stopRequested { return }
         backoff = min(backoff * 2, 8)
         guard state.waitUntilSettled(timeout: 5), journal.isAvailable else { return }
+        let outage = state.journal
         state.journalUp()
         recover()
         if case .down = state.journal { return }  // still not there
@@ -198,6 +221,12 @@ final class IntakeLoop: @unchecked Sendable {
             return
         }
         backoff = 0.5
+        // journal-unavailable can only be written now that journald listens again.
+        if case .down(let since, let reason) = outage {
+            let seconds = Int(-since.timeIntervalSinceNow)
+            announce(.journalUnavailable, "journald was unavailable for \(seconds) s (\(reason)); records waited in cur/ and new/",
+                     [("SG_REASON", reason)])
+        }
         let message = "journald is back; records left in cur/ recovered, new/ rescanned"
         DaemonLog.notice(message)
         announce(.journalRecovered, message)

@@ -6,9 +6,10 @@
 // in done/ has its alerts stored, not merely sent, even if journald is stopped a moment later
 // and drops its socket queue. One synchronize serves a whole group, so its cost is shared.
 //
-// No fsync of our own per record: a record whose settling is lost in a crash reappears in cur/,
-// and recovery looks its alerts up in the journal and sends only the missing ones.
-// (Spool.settle still fsyncs its folders on every call: see docs/daemon-needs.md.)
+// No fsync per record on this hot path: records are settled with deferred durability and the
+// spool's folders are fsynced once per group (Spool.sync). A record whose settling is lost in a
+// crash reappears in cur/, and recovery looks its alerts up in the journal and sends only the
+// missing ones, so re-processing is safe.
 import Foundation
 import Spool
 import Systemd
@@ -78,13 +79,18 @@ final class Settler: @unchecked Sendable {
         var settled = 0, quarantined = 0
         for (dispatch, _) in group {
             do {
-                try spool.settle(dispatch.claimed, verdict: dispatch.verdict)
+                try spool.settle(dispatch.claimed, verdict: dispatch.verdict, durability: .deferred)
                 settled += 1
                 if case .quarantine = dispatch.verdict { quarantined += 1 }
             } catch {
                 // The record stays in cur/; the next recovery pass takes it up again.
                 DaemonLog.warning("\(dispatch.claimed.name): cannot settle: \(error); it stays in cur/")
             }
+        }
+        do {
+            try spool.sync()
+        } catch {
+            DaemonLog.warning("\(error); the group's moves are made durable at the next sync")
         }
         state.finished(group.count, settled: settled, quarantined: quarantined)
     }

@@ -1,7 +1,7 @@
 // KillTests: SIGKILL the daemon at random moments; every record must still be settled and the
 // journal must hold each predicted alert exactly once. Prints the figures.
 //
-// SG_KILL_TRIALS and SG_KILL_RECORDS change the size (defaults 20 trials of 200 records).
+// SG_KILL_TRIALS and SG_KILL_RECORDS change the size (defaults 20 trials of 300 records).
 import Foundation
 import XCTest
 
@@ -9,7 +9,7 @@ final class KillTests: XCTestCase {
     func testKilledAtRandomMomentsNothingLostNothingTwice() throws {
         let environment = ProcessInfo.processInfo.environment
         let trials = max(1, Int(environment["SG_KILL_TRIALS"] ?? "") ?? 20)
-        let perTrial = max(1, Int(environment["SG_KILL_RECORDS"] ?? "") ?? 200)
+        let perTrial = max(1, Int(environment["SG_KILL_RECORDS"] ?? "") ?? 300)
         let scene = try Scene("kill")
         defer { scene.remove() }
 
@@ -29,10 +29,17 @@ final class KillTests: XCTestCase {
                 let example = Fixtures.exampleNames[index % Fixtures.exampleNames.count]
                 staged.append(try scene.drop(scene.record(example, id: "\(scene.station)-\(trial)-\(index)"), name: name))
             }
-            // One or two kills at a random moment of start-up, recovery or intake.
+            // One or two kills: at a random time (start-up, recovery) or when a random share of
+            // the trial's records is settled (mid-stream).
             for _ in 0..<Int.random(in: 1...2, using: &generator) {
+                let before = scene.settledCount()
                 let daemon = try DaemonProcess(scene, label: "trial\(trial)")
-                Thread.sleep(forTimeInterval: Double.random(in: 0.02...1.0, using: &generator))
+                if Bool.random(using: &generator) {
+                    Thread.sleep(forTimeInterval: Double.random(in: 0.01...0.3, using: &generator))
+                } else {
+                    let target = before + Int.random(in: 0..<max(1, dropped - before), using: &generator)
+                    waitUntil(timeout: 10) { scene.settledCount() >= target }
+                }
                 daemon.killHard()
                 kills += 1
                 if !scene.names(in: "new").isEmpty || !scene.names(in: "cur").isEmpty { midStream += 1 }
