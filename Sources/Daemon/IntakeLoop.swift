@@ -161,6 +161,7 @@ final class IntakeLoop: @unchecked Sendable {
             state.markUnfinishedLeft()
             return
         }
+        _ = state.takeUnfinishedLeft()  // this pass takes up whatever was left; new failures mark again
         let names: [String]
         do {
             names = try spool.unfinished()

@@ -107,11 +107,15 @@ final class Scene {
     /// Every record name filed under done/DATE/.
     func doneNames() -> [String] {
         names(in: "done").flatMap { day in
-            ((try? FileManager.default.contentsOfDirectory(atPath: spool + "/done/" + day)) ?? [])
+            ((try? FileManager.default.contentsOfDirectory(atPath: spool + "/done/" + day)) ?? []).filter { !$0.hasPrefix(".") }
         }.sorted()
     }
 
-    func quarantinedNames() -> [String] { names(in: "quarantine").filter { !$0.hasSuffix(".reason") } }
+    /// Records in quarantine/: not the `.reason` files, nor the spool's dot-named temporary files
+    /// (a kill while a reason is written leaves `.NAME.reason.tmp` behind).
+    func quarantinedNames() -> [String] {
+        names(in: "quarantine").filter { !$0.hasSuffix(".reason") && !$0.hasPrefix(".") }
+    }
 
     func settledCount() -> Int { doneNames().count + quarantinedNames().count }
 
