@@ -177,12 +177,12 @@ final class DaemonProcess {
     let child: Child
     let logPath: String
 
-    init(_ scene: Scene, label: String = "daemon") throws {
+    init(_ scene: Scene, label: String = "daemon", environment: [String: String] = [:]) throws {
         logPath = scene.root + "/\(label)-\(UUID().uuidString.prefix(6)).log"
         let fd = open(logPath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
         defer { close(fd) }
         if scene.namespacePrefix.isEmpty {
-            child = try Child(binary, scene.runArguments, stdout: fd, stderr: fd)
+            child = try Child(binary, scene.runArguments, stdout: fd, stderr: fd, environment: environment)
         } else {
             child = try Child(scene.namespacePrefix[0], Array(scene.namespacePrefix.dropFirst()) + [binary] + scene.runArguments,
                               stdout: fd, stderr: fd)
