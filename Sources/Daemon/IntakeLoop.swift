@@ -183,7 +183,8 @@ final class IntakeLoop: @unchecked Sendable {
             do {
                 try JournalBarrier.pass(journal)
             } catch {
-                DaemonLog.warning("cannot make sure journald stored what was sent (\(error)); looking up what it holds so far")
+                // Re-sending is the safe side: a duplicate alert, never a lost one.
+                DaemonLog.warning("cannot make sure journald stored what was sent (\(error)); the journal may be unreadable for this user (group systemd-journal?), so alerts already sent may be sent again")
             }
         }
         let stored: StoredAlerts

@@ -36,6 +36,8 @@ final class Scene {
     var config: String { root + "/stationguard.yaml" }
     /// Prefix for nsenter when the scene lives beside a private journald.
     var namespacePrefix: [String] = []
+    /// Prefix for the daemon alone, e.g. setpriv to run it as another user.
+    var daemonPrefix: [String] = []
 
     init(_ label: String, rules: String = Fixtures.rules) throws {
         let token = UUID().uuidString.prefix(8).lowercased()
@@ -52,7 +54,10 @@ final class Scene {
         try "station_code: \(station)\ntime_zone: Asia/Shanghai\n".write(toFile: config, atomically: true, encoding: .utf8)
     }
 
-    func remove() { try? FileManager.default.removeItem(atPath: root) }
+    /// Removes the scratch folder (kept when SG_KEEP_SCENES is set, for a look after a failure).
+    func remove() {
+        if ProcessInfo.processInfo.environment["SG_KEEP_SCENES"] == nil { try? FileManager.default.removeItem(atPath: root) }
+    }
 
     var runArguments: [String] {
         ["run", "--spool", spool, "--rules", vendorRules, "--rules", adminRules, "--config", config]
@@ -181,12 +186,8 @@ final class DaemonProcess {
         logPath = scene.root + "/\(label)-\(UUID().uuidString.prefix(6)).log"
         let fd = open(logPath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
         defer { close(fd) }
-        if scene.namespacePrefix.isEmpty {
-            child = try Child(binary, scene.runArguments, stdout: fd, stderr: fd, environment: environment)
-        } else {
-            child = try Child(scene.namespacePrefix[0], Array(scene.namespacePrefix.dropFirst()) + [binary] + scene.runArguments,
-                              stdout: fd, stderr: fd)
-        }
+        let command = scene.namespacePrefix + scene.daemonPrefix + [binary] + scene.runArguments
+        child = try Child(command[0], Array(command.dropFirst()), stdout: fd, stderr: fd, environment: environment)
     }
 
     var pid: pid_t { child.pid }
@@ -216,4 +217,39 @@ final class DaemonProcess {
 /// Keys of alerts as a set of "record_id/rule".
 func alertKeys(_ alerts: [[String: String]], idKey: String, ruleKey: String) -> [String] {
     alerts.map { "\($0[idKey] ?? "?")/\($0[ruleKey] ?? "?")" }.sorted()
+}
+
+/// A systemd-journald of its own in a private mount namespace (scripts/private-journald), for
+/// tests that stop journald or change its files. Commands join it with nsenter.
+final class PrivateJournald {
+    private let namespace: Child
+    private let input: Int32
+    /// nsenter into the namespace: prefix a command with it.
+    let prefix: [String]
+
+    init() throws {
+        // The namespace lives as long as `read` waits on our pipe.
+        var ends: [Int32] = [0, 0]
+        guard pipe(&ends) == 0 else { throw POSIXError(.EMFILE) }
+        _ = fcntl(ends[1], F_SETFD, FD_CLOEXEC)  // only `read` may hold the write end open
+        namespace = try Child(repository.path + "/scripts/private-journald", ["/bin/sh", "-c", "read line"], stdin: ends[0])
+        close(ends[0])
+        input = ends[1]
+        prefix = ["/usr/bin/nsenter", "-t", "\(namespace.pid)", "-m"]
+        let up = try waitUntil(timeout: 20) {
+            try run(["test", "-f", "/run/systemd/journal/.private-journald/journald.pid"]).status == 0
+                && run(["test", "-S", "/run/systemd/journal/socket"]).status == 0
+        }
+        if !up { stop(); throw XCTSkip("private journald did not start") }
+    }
+
+    /// Runs a command inside the namespace (with SG_PRIVATE_JOURNALD set for the script's subcommands).
+    func run(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
+        try runProgram(prefix[0], Array(prefix.dropFirst()) + ["/usr/bin/env", "SG_PRIVATE_JOURNALD=/run/systemd/journal/.private-journald"] + arguments)
+    }
+
+    func stop() {
+        close(input)
+        namespace.wait()
+    }
 }

@@ -9,28 +9,13 @@ final class JournalOutageTests: XCTestCase {
         let scene = try Scene("outage")
         defer { scene.remove() }
 
-        // The namespace lives as long as `read` waits on our pipe.
-        var ends: [Int32] = [0, 0]
-        XCTAssertEqual(pipe(&ends), 0)
-        _ = fcntl(ends[1], F_SETFD, FD_CLOEXEC)  // only `read` may hold the write end open
-        let namespace = try Child(repository.path + "/scripts/private-journald", ["/bin/sh", "-c", "read line"], stdin: ends[0])
-        close(ends[0])
-        defer {
-            close(ends[1])
-            namespace.wait()
-        }
-        let pid = "\(namespace.pid)"
-        scene.namespacePrefix = ["/usr/bin/nsenter", "-t", pid, "-m"]
-        func inside(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
-            try runProgram("/usr/bin/nsenter", ["-t", pid, "-m", "/usr/bin/env",
-                                                "SG_PRIVATE_JOURNALD=/run/systemd/journal/.private-journald"] + arguments)
-        }
-        XCTAssertTrue(try waitUntil(timeout: 20) {
-            try inside(["test", "-f", "/run/systemd/journal/.private-journald/journald.pid"]).status == 0
-                && inside(["test", "-S", "/run/systemd/journal/socket"]).status == 0
-        }, "private journald did not start")
+        let journald = try PrivateJournald()
+        defer { journald.stop() }
+        scene.namespacePrefix = journald.prefix
+        func inside(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) { try journald.run(arguments) }
 
-        let daemon = try DaemonProcess(scene)
+        let manager = try NotifySocket(path: scene.root + "/notify")
+        let daemon = try DaemonProcess(scene, environment: ["NOTIFY_SOCKET": manager.path])
         defer { daemon.stop() }
         XCTAssertTrue(try waitUntil(timeout: 30) { try !scene.journalEvents("started").isEmpty }, daemon.log)
 
@@ -47,7 +32,8 @@ final class JournalOutageTests: XCTestCase {
         XCTAssertEqual(stopped.status, 0, stopped.err)
         try feed(60..<120)
         XCTAssertTrue(waitUntil(timeout: 20) { daemon.log.contains("journald unavailable") }, daemon.log)
-        Thread.sleep(forTimeInterval: 1)
+        let statuses = manager.receive(for: 3).filter { $0.contains("STATUS=") }
+        XCTAssertTrue(statuses.contains { $0.contains("journal unavailable since") && $0.contains("records wait") }, "\(statuses)")
         XCTAssertLessThan(scene.doneNames().count, staged.count, "records wait while journald is down")
         let started = try inside([repository.path + "/scripts/private-journald", "start"])
         XCTAssertEqual(started.status, 0, started.err)
