@@ -98,14 +98,17 @@ final class DaemonState: @unchecked Sendable {
     func markUnfinishedLeft() { locked { _unfinishedLeft = true } }
 
     /// Waits until no record is in flight, or `timeout` seconds pass; true when none is.
+    /// The intake loop calls it, so it keeps the heartbeat going: waiting on a slow journald is
+    /// not a hung daemon.
     func waitUntilSettled(timeout: Double) -> Bool {
         let deadline = Date(timeIntervalSinceNow: timeout)
         condition.lock()
         defer { condition.unlock() }
-        while _inFlight > 0 {
-            if !condition.wait(until: deadline) { return _inFlight == 0 }
+        while _inFlight > 0 && Date() < deadline {
+            _ = condition.wait(until: min(deadline, Date(timeIntervalSinceNow: 1)))
+            _heartbeat = DaemonState.monotonicNow()
         }
-        return true
+        return _inFlight == 0
     }
 
     /// Waits until fewer than `limit` records are in flight, or `timeout` seconds pass.

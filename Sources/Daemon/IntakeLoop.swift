@@ -16,8 +16,10 @@ final class IntakeLoop: @unchecked Sendable {
     private let notifier: ServiceNotifier
     /// The rules in force; replaced only between two records, on this thread.
     private var rules: RuleGeneration
-    /// Names hinted or scanned in new/, oldest first, each once.
+    /// Names hinted or scanned in new/, oldest first, each once; taken from `head` on (no O(n)
+    /// removal at the front during a burst of thousands).
     private var waiting: [String] = []
+    private var head = 0
     private var waitingSet = Set<String>()
     private var lastScan = 0.0
     private var backoff = 0.5
@@ -49,14 +51,19 @@ final class IntakeLoop: @unchecked Sendable {
                 rescan(olderThan: Daemon.settleTime)
                 pruneOncePerDay()
             }
-            if !waiting.isEmpty {
+            if head < waiting.count {
                 if state.inFlight >= Daemon.maximumInFlight {
                     state.waitForRoom(below: Daemon.maximumInFlight, timeout: 0.5)
                     continue
                 }
-                let name = waiting.removeFirst()
+                let name = waiting[head]
+                head += 1
+                if head == waiting.count {
+                    waiting.removeAll(keepingCapacity: true)
+                    head = 0
+                }
                 waitingSet.remove(name)
-                state.waiting = waiting.count
+                state.waiting = waiting.count - head
                 intake(name)
                 continue
             }
@@ -134,7 +141,7 @@ final class IntakeLoop: @unchecked Sendable {
 
     private func add(_ names: [String]) {
         for name in names where waitingSet.insert(name).inserted { waiting.append(name) }
-        state.waiting = waiting.count
+        state.waiting = waiting.count - head
     }
 
     /// Removes done/ day folders older than the station's retention, once per station day.
