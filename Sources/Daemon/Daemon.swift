@@ -19,22 +19,24 @@
 //   judges them; the daemon never looks at raw JSON. Rule and config files are the
 //   administrator's and are checked at load (a bad file never replaces good rules).
 // DIAGNOSTICS
-//   Daemon events in the journal with SG_EVENT (started, stopping, rules-reloaded,
+//   Daemon events in the journal with SG_EVENT and their own MESSAGE_IDs (DaemonEvent.swift,
+//   explained by systemd/stationguard.catalog): started, stopping, rules-reloaded,
 //   rules-rejected, record-quarantined, journal-unavailable (written once journald is back),
-//   journal-recovered, spool-trouble) and their own
-//   MESSAGE_IDs (DaemonEvent.swift); its own log on stderr with <N> priority prefixes;
+//   journal-recovered, spool-trouble. Its own log on stderr with <N> priority prefixes;
 //   STATUS= and WATCHDOG=1 to systemd. Exit 0 after SIGTERM/SIGINT (the records in hand are
-//   finished, the rest wait), 1 when the spool, its lock, the config or the rules are unusable
-//   at start-up.
+//   finished, the rest wait in new/), 1 when the spool, its lock, the config or the rules are
+//   unusable at start-up.
 // LIMITS
 //   At most 256 records are in flight (claimed, not yet settled). When journald is down,
 //   records wait in cur/ and new/ and the daemon retries with backoff (0.5 s doubling to 8 s).
+//   No fsync per record: settles are deferred and the spool is synced once per group (a lost
+//   settle only means the record is processed again, and the look-up makes that safe).
 //   A record quarantined just before a crash may have its record-quarantined event written
-//   twice (events are not looked up; alerts are). Without root, journald cannot be asked to
-//   synchronize: records are then settled once their entries are handed over, and the
-//   recovery waits for a marker entry
-//   instead (JournalBarrier). done/ day folders older than done_retention_days are pruned once a
-//   station day.
+//   twice (events are not looked up; alerts are). Without root journald refuses to
+//   synchronize: records are then settled once their entries are handed over, and recovery
+//   waits for a marker entry instead (JournalBarrier); if the journal is unreadable for the
+//   user, recovery re-sends (duplicates, never losses) and says so. done/ day folders older
+//   than done_retention_days are pruned once a station day.
 // SEE ALSO
 //   spec/interfaces.md §1 (spool), §2 (journal), §3 (rule reload); docs/architecture.md.
 import Foundation
