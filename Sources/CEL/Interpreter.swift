@@ -296,6 +296,23 @@ final class NaryCallNode: Node {
     }
 }
 
+/// A call whose implementation spends from the budget itself, before it scans or builds.
+final class MeteredCallNode: Node {
+    let args: [Node]
+    let fn: ([Value], inout Int) -> Value
+    init(id: Int, _ args: [Node], _ fn: @escaping ([Value], inout Int) -> Value) { self.args = args; self.fn = fn; super.init(id: id) }
+    override func eval(_ f: Frame) -> Value {
+        var vs: [Value] = []
+        if let e = evalArguments(args, f, into: &vs) { return e }
+        return metered(fn(vs, &f.budget), f, id)
+    }
+}
+
+/// A metered call's result: a cost-limit error once the budget went negative.
+@inline(__always) func metered(_ v: Value, _ f: Frame, _ id: Int) -> Value {
+    f.budget < 0 ? tagged(Program.budgetExceeded, id) : tagged(v, id)
+}
+
 /// A host function with several overloads: the first whose parameter types admit the
 /// run-time arguments is called.
 final class OverloadedCallNode: Node {
@@ -311,7 +328,10 @@ final class OverloadedCallNode: Node {
         for o in overloads where o.parameters.count == vs.count {
             var ok = true
             for (t, v) in zip(o.parameters, vs) where !t.admits(v) { ok = false; break }
-            if ok { return charged(tagged(Planner.invoke(o.implementation, vs), id), f, id) }
+            guard ok else { continue }
+            let v = Planner.invoke(o.implementation, vs, budget: &f.budget)
+            if case .metered = o.implementation { return metered(v, f, id) }
+            return charged(tagged(v, id), f, id)
         }
         return tagged(.noOverload(function, list: vs), id)
     }

@@ -203,11 +203,13 @@ struct Planner {
                                  condition: cond, step: step, result: result)
     }
 
-    static func invoke(_ impl: FunctionOverload.Implementation, _ args: [Value]) -> Value {
+    /// Calls an implementation; a metered one spends from `budget`.
+    static func invoke(_ impl: FunctionOverload.Implementation, _ args: [Value], budget: inout Int) -> Value {
         switch impl {
         case .unary(let f): return args.count == 1 ? f(args[0]) : .fail("wrong number of arguments")
         case .binary(let f): return args.count == 2 ? f(args[0], args[1]) : .fail("wrong number of arguments")
         case .nary(let f): return f(args)
+        case .metered(let f): return f(args, &budget)
         }
     }
 
@@ -215,7 +217,8 @@ struct Planner {
         switch impl {
         case .unary(let f) where args.count == 1: return UnaryCallNode(id: id, args[0], f)
         case .binary(let f) where args.count == 2: return BinaryCallNode(id: id, args[0], args[1], f)
-        default: return NaryCallNode(id: id, args) { Planner.invoke(impl, $0) }
+        case .metered(let f): return MeteredCallNode(id: id, args, f)
+        default: return NaryCallNode(id: id, args) { var unmetered = 0; return Planner.invoke(impl, $0, budget: &unmetered) }
         }
     }
 
@@ -290,7 +293,7 @@ struct Planner {
                     return InStringSetNode(id: id, element: try plan(args[0]), members: set, list: c.value)
                 }
             }
-            return BinaryCallNode(id: id, try plan(args[0]), list, StandardLibrary.contains)
+            return MeteredCallNode(id: id, [try plan(args[0]), list], StandardLibrary.membership)
         }
         return nil
     }
@@ -309,8 +312,10 @@ struct Planner {
             do { re = try CELRegex.compile(p) } catch {
                 throw PlanFailure(message: "invalid regular expression: \(error)", exprID: pattern.id)
             }
-            return UnaryCallNode(id: id, nodes[0]) { v in
-                guard case .string(let s) = v else { return .noOverload("matches", v) }
+            return MeteredCallNode(id: id, [nodes[0]]) { a, budget in
+                guard case .string(let s) = a[0] else { return .noOverload("matches", a[0]) }
+                // Linear in the input, but a loop could rescan a large one: charge per KiB.
+                guard Cost.spend(s.utf8.count, &budget) else { return Program.budgetExceeded }
                 return .bool(re.matches(s))
             }
         }

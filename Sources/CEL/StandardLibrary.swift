@@ -16,12 +16,19 @@ enum StandardLibrary {
         case (Operator.modulo, 2): return .binary(modulo)
         case (Operator.negate, 1): return .unary(negate)
         case (Operator.index, 2): return .binary(index)
-        case (Operator.in, 2): return .binary(contains)
-        case ("size", 1): return .unary(size)
-        case ("contains", 2): return .binary(stringContains)
+        case (Operator.in, 2): return .metered(membership)
+        case ("size", 1): return .metered { a, budget in
+            // Counting code points reads the whole string.
+            if case .string(let s) = a[0], !Cost.spend(s.utf8.count, &budget) { return Program.budgetExceeded }
+            return size(a[0])
+        }
+        case ("contains", 2): return .metered(stringContains)
         case ("startsWith", 2): return .binary(startsWith)
         case ("endsWith", 2): return .binary(endsWith)
-        case ("matches", 2): return .binary(matches)
+        case ("matches", 2): return .metered { a, budget in
+            if case .string(let s) = a[0], !Cost.spend(s.utf8.count, &budget) { return Program.budgetExceeded }
+            return matches(a[0], a[1])
+        }
         case ("int", 1): return .unary(toInt)
         case ("uint", 1): return .unary(toUint)
         case ("double", 1): return .unary(toDouble)
@@ -151,6 +158,12 @@ enum StandardLibrary {
         }
     }
 
+    /// `e in list` charged per 1,024 elements scanned (a map lookup is not a scan).
+    static func membership(_ a: [Value], _ budget: inout Int) -> Value {
+        if case .list(let xs) = a[1], !Cost.spend(xs.count, &budget) { return Program.budgetExceeded }
+        return contains(a[0], a[1])
+    }
+
     static func size(_ a: Value) -> Value {
         switch a {
         case .string(let s): return .int(Int64(s.unicodeScalars.count))
@@ -169,26 +182,13 @@ enum StandardLibrary {
 
     // MARK: strings
 
-    static func stringContains(_ a: Value, _ b: Value) -> Value {
-        guard case .string(let s) = a, case .string(let t) = b else { return .noOverload("contains", a, b) }
-        return .bool(utf8Find(Array(s.utf8), Array(t.utf8)))
-    }
-
-    static func utf8Find(_ h: [UInt8], _ n: [UInt8]) -> Bool {
-        if n.isEmpty { return true }
-        if n.count > h.count { return false }
-        let first = n[0]
-        var i = 0
-        let last = h.count - n.count
-        while i <= last {
-            if h[i] == first {
-                var k = 1
-                while k < n.count && h[i + k] == n[k] { k += 1 }
-                if k == n.count { return true }
-            }
-            i += 1
-        }
-        return false
+    /// `s.contains(t)`: one linear (KMP) scan over the UTF-8 bytes, charged per KiB of `s`.
+    static func stringContains(_ a: [Value], _ budget: inout Int) -> Value {
+        guard case .string(let s) = a[0], case .string(let t) = a[1] else { return .noOverload("contains", a[0], a[1]) }
+        if t.isEmpty { return .bool(true) }
+        guard Cost.spend(s.utf8.count, &budget) else { return Program.budgetExceeded }
+        var contiguous = s
+        return contiguous.withUTF8 { h in .bool(TextSearch(Array(t.utf8)).first(in: h) != nil) }
     }
 
     static func startsWith(_ a: Value, _ b: Value) -> Value {

@@ -97,6 +97,11 @@ public struct FunctionOverload {
         case unary((Value) -> Value)
         case binary((Value, Value) -> Value)
         case nary(([Value]) -> Value)
+        /// For work that grows with its input (searching, building text or lists): the
+        /// `Int` is the evaluation's remaining cost budget (one unit per KiB, or 1,024 list
+        /// elements, scanned or built). Spend before working and stop once it is negative;
+        /// the call then becomes a "cost limit exceeded" error. The result is not charged again.
+        case metered(([Value], inout Int) -> Value)
     }
     public var id: String
     /// Called as `target.name(args…)` (true) or `name(args…)` (false).

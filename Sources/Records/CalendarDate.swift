@@ -25,6 +25,26 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
         return CalendarDate(year: y, month: m, day: d)
     }
 
+    /// Why well-formed `YYYY-MM-DD` text is not a date ("2026-02-30 is not a calendar date
+    /// (February 2026 has 28 days)"); nil if it is a date or not of that shape at all.
+    public static func problem(in text: String) -> String? { withUTF8(text, problem) }
+
+    static func problem(_ u: UnsafeBufferPointer<UInt8>) -> String? {
+        guard u.count == 10, u[4] == UInt8(ascii: "-"), u[7] == UInt8(ascii: "-"),
+              let y = digits(u, 0, 4), let m = digits(u, 5, 2), let d = digits(u, 8, 2) else { return nil }
+        let text = String(decoding: u, as: UTF8.self)
+        if y == 0 { return "\(text) is not a calendar date (years run from 0001)" }
+        guard (1...12).contains(m) else { return "\(text) is not a calendar date (month \(pad(m, 2)) does not exist)" }
+        let days = daysIn(month: m, year: y)
+        guard (1...days).contains(d) else {
+            return "\(text) is not a calendar date (\(monthNames[m - 1]) \(pad(y, 4)) has \(days) days)"
+        }
+        return nil
+    }
+
+    static let monthNames = ["January", "February", "March", "April", "May", "June", "July", "August",
+                             "September", "October", "November", "December"]
+
     public static func isLeap(_ year: Int) -> Bool { (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 }
 
     public static func daysIn(month: Int, year: Int) -> Int {
@@ -91,7 +111,8 @@ func pad(_ v: Int, _ width: Int) -> String {
 }
 
 /// An RFC 3339 timestamp with an explicit offset: `2026-10-01T06:42:10+08:00`,
-/// `2026-10-01T06:42:10.5Z`. Upper-case `T` and `Z` only; no leap seconds (second 60).
+/// `2026-10-01T06:42:10.5Z`. Upper-case `T` and `Z` only; no leap seconds (second 60: the
+/// contract's instants are Unix seconds, which have none); at most 9 fraction digits (nanoseconds).
 public struct RFC3339Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// Seconds since 1970-01-01T00:00:00Z.
     public let secondsSinceEpoch: Int64
@@ -147,6 +168,35 @@ public struct RFC3339Timestamp: Hashable, Comparable, Sendable, CustomStringConv
         let local = Int64(date.daysSinceEpoch) * 86400 + Int64(hh * 3600 + mm * 60 + ss)
         return RFC3339Timestamp(secondsSinceEpoch: local - Int64(offset), nanoseconds: Int32(nanos),
                                 offsetSeconds: offset, localDate: date, localHour: hh, localMinute: mm, localSecond: ss)
+    }
+
+    /// Why text shaped like a timestamp (`YYYY-MM-DDThh:mm:ss…`) is not one, in plain words:
+    /// an impossible date, an hour, minute, second or offset out of range, a leap second, too many
+    /// fraction digits. nil if `parse` accepts it or the shape itself is wrong (the caller then
+    /// shows the expected form).
+    public static func problem(in text: String) -> String? { withUTF8(text, problem) }
+
+    static func problem(_ u: UnsafeBufferPointer<UInt8>) -> String? {
+        guard parse(u) == nil, u.count >= 19, u[10] == UInt8(ascii: "T"), u[13] == UInt8(ascii: ":"),
+              u[16] == UInt8(ascii: ":"), let hh = CalendarDate.digits(u, 11, 2),
+              let mm = CalendarDate.digits(u, 14, 2), let ss = CalendarDate.digits(u, 17, 2) else { return nil }
+        if let why = CalendarDate.problem(UnsafeBufferPointer(rebasing: u[0..<10])) { return why }
+        if hh > 23 { return "hour \(pad(hh, 2)) is out of range (00 to 23)" }
+        if mm > 59 { return "minute \(pad(mm, 2)) is out of range (00 to 59)" }
+        if ss == 60 { return "second 60 (a leap second) is not accepted" }
+        if ss > 60 { return "second \(pad(ss, 2)) is out of range (00 to 59)" }
+        var i = 19
+        if i < u.count && u[i] == UInt8(ascii: ".") {
+            i += 1
+            let first = i
+            while i < u.count, u[i] >= 0x30, u[i] <= 0x39 { i += 1 }
+            if i - first > 9 { return "the fraction has \(i - first) digits, at most 9 (nanoseconds) are accepted" }
+        }
+        if i + 6 == u.count, u[i] == UInt8(ascii: "+") || u[i] == UInt8(ascii: "-"), u[i + 3] == UInt8(ascii: ":"),
+           let oh = CalendarDate.digits(u, i + 1, 2), let om = CalendarDate.digits(u, i + 4, 2), oh > 23 || om > 59 {
+            return "offset \(String(decoding: UnsafeBufferPointer(rebasing: u[i..<(i + 6)]), as: UTF8.self)) is out of range (at most ±23:59)"
+        }
+        return nil
     }
 
     private init(secondsSinceEpoch: Int64, nanoseconds: Int32, offsetSeconds: Int, localDate: CalendarDate,

@@ -37,6 +37,14 @@ public enum JSONParser {
     /// As above; member names found in `names` share its strings instead of new ones.
     static func parse(_ bytes: [UInt8], maxBytes: Int = defaultMaxBytes, maxDepth: Int = defaultMaxDepth,
                       names: JSONNames?) throws -> JSONValue {
+        var unused: WrittenNumbers?
+        return try parse(bytes, maxBytes: maxBytes, maxDepth: maxDepth, names: names, writtenNumbers: &unused)
+    }
+
+    /// As above; when `writtenNumbers` is non-nil, numbers whose Double would not read as
+    /// written (exponents, integers too large for Int) are noted there, for reasons to echo.
+    static func parse(_ bytes: [UInt8], maxBytes: Int = defaultMaxBytes, maxDepth: Int = defaultMaxDepth,
+                      names: JSONNames?, writtenNumbers: inout WrittenNumbers?) throws -> JSONValue {
         guard bytes.count <= maxBytes else {
             throw JSONParseError(line: nil, column: nil,
                                  message: "document is \(bytes.count) bytes; the limit is \(maxBytes) bytes")
@@ -45,6 +53,7 @@ public enum JSONParser {
         // read (`index < bytes.count`), and the pointer never outlives this call.
         return try bytes.withUnsafeBufferPointer { buffer in
             var reader = Reader(bytes: buffer, maxDepth: maxDepth, names: names)
+            reader.writtenNumbers = writtenNumbers
             try reader.checkUTF8()
             reader.skipWhitespace()
             let value = try reader.parseValue(depth: 0)
@@ -52,8 +61,37 @@ public enum JSONParser {
             if reader.index < buffer.count {
                 throw reader.error("unexpected \(reader.describeCurrent()) after the end of the document")
             }
+            writtenNumbers = reader.writtenNumbers
             return value
         }
+    }
+}
+
+/// Number literals as the file wrote them, keyed by their Double's bits: `.number` keeps only the
+/// Double, and a reason must echo `99999999999999999999999`, not `1e+23`.
+struct WrittenNumbers {
+    private var texts: [UInt64: String] = [:]
+
+    mutating func note(_ d: Double, _ text: String) {
+        let key = d.bitPattern
+        if let old = texts[key], old != text {
+            texts[key] = "" // two spellings of one Double: echo neither
+        } else {
+            texts[key] = text
+        }
+    }
+
+    /// The text written for `d`, shortened for a reason; nil if unknown or ambiguous.
+    func text(for d: Double) -> String? {
+        guard let text = texts[d.bitPattern], !text.isEmpty else { return nil }
+        return WrittenNumbers.shortened(text)
+    }
+
+    /// Long literals (a file may hold a million digits) keep their first 40 characters and their length.
+    static func shortened(_ text: String) -> String {
+        let limit = 40
+        guard text.utf8.count > limit else { return text }
+        return String(text.prefix(limit)) + "… (\(text.utf8.count) characters)"
     }
 }
 
@@ -74,6 +112,8 @@ private struct Reader {
     static let linearKeyLimit = 64
 
     let names: JSONNames?
+    /// Non-nil when the caller wants number literals kept as written (see WrittenNumbers).
+    var writtenNumbers: WrittenNumbers?
 
     init(bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int, names: JSONNames?) {
         self.bytes = bytes
@@ -450,8 +490,10 @@ private struct Reader {
             guard isDigit(index) else { throw error("invalid number: a digit must follow '.'", at: start) }
             while isDigit(index) { index += 1 }
         }
+        var hasExponent = false
         if index < bytes.count && (bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E")) {
             isInteger = false
+            hasExponent = true
             index += 1
             if index < bytes.count && (bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-")) {
                 index += 1
@@ -462,8 +504,24 @@ private struct Reader {
         if isInteger, let i = integerValue(start..<index) { return .integer(i) }
         let text = String(decoding: bytes[start..<index], as: UTF8.self)
         if isInteger, let i = Int(text) { return .integer(i) }
-        guard let d = Double(text), d.isFinite else { throw error("number \(text) is out of range", at: start) }
+        guard let d = Double(text), d.isFinite else {
+            // Refused here, not at the schema: an unknown member must not carry infinity either,
+            // and scripts/check-schema refuses it while loading too. Name the member instead.
+            let member = enclosingMemberName().map { " (value of \(JSONValue.quoted($0)))" } ?? ""
+            throw error("number \(WrittenNumbers.shortened(text)) is too large to represent\(member)", at: start)
+        }
+        // Only literals whose Double would print differently; plain decimals are not noted.
+        if writtenNumbers != nil && (isInteger || hasExponent) { writtenNumbers?.note(d, text) }
         return .number(d)
+    }
+
+    /// The name of the member whose value is being parsed (innermost), for error messages: the
+    /// names of finished objects are popped from `keys`, so its last entry is that member's.
+    func enclosingMemberName() -> String? {
+        guard let offset = keys.last?.offset else { return nil }
+        var copy = self
+        copy.index = offset
+        return try? copy.parseString()
     }
 
     /// The value of an integer literal already checked by parseNumber, or nil if it does not fit

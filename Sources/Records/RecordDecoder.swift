@@ -22,15 +22,17 @@ public enum RecordDecoder {
                 message: "file is \(bytes.count) bytes; the limit is \(JSONParser.defaultMaxBytes) bytes (1 MiB)")]))
         }
         let document: JSONValue
+        var writtenNumbers: WrittenNumbers? = WrittenNumbers()
         do {
-            document = try JSONParser.parse(bytes, names: RecordSchema.memberNames)
+            document = try JSONParser.parse(bytes, names: RecordSchema.memberNames, writtenNumbers: &writtenNumbers)
         } catch let e as JSONParseError {
             return .failure(RecordError(fileName: fileName, stage: .notJSON,
                                         problems: [RecordProblem(line: e.line, column: e.column, message: e.message)]))
         } catch {
             return .failure(RecordError(fileName: fileName, stage: .notJSON, problems: [RecordProblem(message: "\(error)")]))
         }
-        return validate(document, fileName: fileName, digest: FileDigest(of: bytes))
+        return validate(document, fileName: fileName, digest: FileDigest(of: bytes),
+                        writtenNumbers: writtenNumbers ?? WrittenNumbers())
     }
 
     /// Throwing form of `decode(_:fileName:)`.
@@ -40,11 +42,12 @@ public enum RecordDecoder {
 
     /// Validates an already parsed document (the spool and `check` go through `decode`).
     public static func validate(_ document: JSONValue, fileName: String, sha256: String) -> Result<Record, RecordError> {
-        validate(document, fileName: fileName, digest: FileDigest(hex: sha256))
+        validate(document, fileName: fileName, digest: FileDigest(hex: sha256), writtenNumbers: WrittenNumbers())
     }
 
-    static func validate(_ document: JSONValue, fileName: String, digest: FileDigest) -> Result<Record, RecordError> {
-        var v = Validation()
+    static func validate(_ document: JSONValue, fileName: String, digest: FileDigest,
+                         writtenNumbers: WrittenNumbers) -> Result<Record, RecordError> {
+        var v = Validation(writtenNumbers: writtenNumbers)
         guard case .object = document else {
             return .failure(RecordError(fileName: fileName, stage: .schema, problems: [RecordProblem(
                 path: "record", message: "expected an object, got \(Validation.describe(document))")]))
@@ -52,7 +55,7 @@ public enum RecordDecoder {
         let kindValue = document["record_kind"]
         guard let kindText = kindValue?.stringValue, let kind = RecordKind(rawValue: kindText) else {
             let words = RecordKind.allCases.map(\.rawValue).joined(separator: ", ")
-            let got = kindValue.map { "got \(Validation.describe($0))" } ?? "it is missing"
+            let got = kindValue.map { "got \(v.describe($0))" } ?? "it is missing"
             v.problems.append(RecordProblem(path: "record.record_kind", message: "expected one of \(words), \(got)"))
             // Still check the shared envelope, so the vendor sees every problem at once.
             let envelopeOnly = ObjectSchema("Record", "", RecordSchema.envelope(for: .vehicle)
@@ -81,6 +84,8 @@ public enum RecordDecoder {
 struct Validation {
     var problems: [RecordProblem] = []
     var unknownPaths: [String] = []
+    /// Number literals as written, so "got …" echoes the file rather than a Double.
+    var writtenNumbers = WrittenNumbers()
     /// Enough for any vendor to fix a file; stops a hostile file from building a huge list.
     static let maxProblems = 100
 
@@ -158,16 +163,19 @@ struct Validation {
                         position: Int = -1) -> Checked {
         func path() -> String { position >= 0 ? "\(parent)[\(position)]" : parent + "." + name }
         func fail(_ expected: String, _ got: String? = nil) -> Checked {
-            report(path(), "expected \(expected), got \(got ?? Validation.describe(value))")
+            report(path(), "expected \(expected), got \(got ?? describe(value))")
             return .refused
         }
         switch type {
         case let .integer(min, max):
-            // The wording is built only for a refusal.
-            func words() -> String { Validation.describeInteger(min: min, max: max) }
+            // The wording is built only for a refusal; above the maximum, the maximum is the news.
+            func words() -> String {
+                let aboveMaximum = max.map { hi in value.doubleValue.map { $0 > Double(hi) } ?? false } ?? false
+                return Validation.describeInteger(min: min, max: max, showingMaximum: aboveMaximum)
+            }
             if case .number(let d) = value, d == d.rounded(), abs(d) < 1e15 {
                 // 50.0 and 5e1 are integers to JSON Schema; the contract wants counts written as integers.
-                return fail(words(), JSONValue.numberText(d) + " (write integers without a fraction or exponent)")
+                return fail(words(), describe(value) + " (write integers without a fraction or exponent)")
             }
             guard case .integer(let i) = value else { return fail(words()) }
             if let min, i < min { return fail(words()) }
@@ -207,11 +215,20 @@ struct Validation {
             return .asWritten
         case .timestamp:
             guard case .string(let s) = value, RFC3339Timestamp.parse(s) != nil else {
+                // Well-formed but impossible (2026-02-30, hour 24, a leap second): say which part.
+                if case .string(let s) = value, let why = RFC3339Timestamp.problem(in: s) {
+                    report(path(), "\(why), got \(describe(value))")
+                    return .refused
+                }
                 return fail("an RFC 3339 timestamp with offset such as 2026-10-01T06:42:10+08:00")
             }
             return .asWritten
         case .date:
             guard case .string(let s) = value, CalendarDate.parse(s) != nil else {
+                if case .string(let s) = value, let why = CalendarDate.problem(in: s) {
+                    report(path(), "\(why), got \(describe(value))")
+                    return .refused
+                }
                 return fail("a real date written YYYY-MM-DD")
             }
             return .asWritten
@@ -252,9 +269,12 @@ struct Validation {
         return first > 0x20 && first < 0x7F
     }
 
-    static func describeInteger(min: Int?, max: Int?) -> String {
+    /// The expected range in words. Counts say "non-negative" (their maximum is only a guard),
+    /// unless `showingMaximum`: for a value above the maximum, "non-negative" would not say why.
+    static func describeInteger(min: Int?, max: Int?, showingMaximum: Bool = false) -> String {
         switch (min, max) {
         case let (lo?, hi?) where lo == hi: return "\(lo)"
+        case let (lo?, hi?) where showingMaximum: return "an integer from \(lo) to \(hi)"
         case (0?, let hi?) where hi >= 1_000_000_000: return "a non-negative integer"
         case (0?, nil): return "a non-negative integer"
         case let (lo?, hi?): return "an integer from \(lo) to \(hi)"
@@ -284,7 +304,13 @@ struct Validation {
         }
     }
 
-    /// A short rendering of what the kiosk sent, for "got …".
+    /// A short rendering of what the kiosk sent, for "got …"; numbers as written in the file.
+    func describe(_ value: JSONValue) -> String {
+        if case .number(let d) = value, let text = writtenNumbers.text(for: d) { return text }
+        return Validation.describe(value)
+    }
+
+    /// As above, without the file's text (numbers as their Double prints).
     static func describe(_ value: JSONValue) -> String {
         switch value {
         case .null: return "null"

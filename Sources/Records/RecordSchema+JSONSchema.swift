@@ -58,7 +58,9 @@ extension RecordSchema {
             ("description", .string("GENERATED from Sources/Records/RecordSchema.swift; do not edit. "
                 + "The kiosk contract of spec/records.md plus optional fields the rule catalogue needs. "
                 + "StationGuard is stricter than this schema in a few documented places "
-                + "(ID check characters, impossible days in timestamps, 50.0 for an integer).")),
+                + "(ID check characters, impossible days in timestamps, 50.0 for an integer). "
+                + "Timestamps refuse leap seconds (:60) and more than 9 fraction digits; "
+                + "numbers must be finite (1e999 is refused).")),
             ("type", .string("object")),
             ("required", .array([.string("record_kind")])),
             ("properties", .object([("record_kind", .object([("enum", .array(kindNames))]))])),

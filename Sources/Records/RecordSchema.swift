@@ -30,6 +30,7 @@ public indirect enum FieldType: Sendable {
     case nationalID
     case boolean
     /// RFC 3339 with an explicit offset (`Z` or `±hh:mm`), e.g. `2026-10-01T06:42:10+08:00`.
+    /// Refused: leap seconds (`:60`), more than 9 fraction digits, days the month lacks.
     case timestamp
     /// `YYYY-MM-DD`, a real calendar date at the station.
     case date

@@ -26,10 +26,13 @@
 // DIAGNOSTICS
 //   Returns RecordError (never traps): stage (too large, not JSON, schema violation) and
 //   problems, each with a field path (`departure.adults: expected a non-negative integer, got
-//   "forty"`) or a line and column. ID numbers in messages are masked.
+//   "forty"`) or a line and column. ID numbers in messages are masked; numbers are echoed as
+//   written (long literals shortened); impossible dates and times say which part is wrong.
 //
 // LIMITS
-//   1 MiB per file, 32 levels of nesting, 100 problems collected per record. Unknown fields are
+//   1 MiB per file, 32 levels of nesting, 100 problems collected per record. Numbers must fit a
+//   Double (1e999 is refused as not JSON, naming the member). Timestamps refuse leap seconds
+//   (`:60`) and more than 9 fraction digits. Unknown fields are
 //   kept but hidden from rules at every level. JSON Schema cannot express everything the
 //   decoder checks (see RecordSchema+JSONSchema.swift).
 //

@@ -14,7 +14,8 @@ public struct Alert: Sendable {
     public var message: String
     /// 32 lower-case hex digits, stable per rule.
     public var messageID: String
-    /// For a REVIEW: why the rule could not decide (e.g. the missing field), masked.
+    /// For a REVIEW: why the rule could not decide (e.g. the missing field), masked. Not a
+    /// journal field of its own: MESSAGE says it; rule tests read it here.
     public var reviewReason: String?
     public var recordID: String
     public var recordKind: String
@@ -31,41 +32,55 @@ public struct Alert: Sendable {
     public var rulesVersion: String
 
     /// Exactly the journal contract's fields, in its order; optional ones only when known.
-    /// Values are plain UTF-8 text; nothing here is a format string.
+    /// Values are plain UTF-8 text; nothing here is a format string. Every value that comes
+    /// from a record or a rule file passes through `JournalText.mask`, so no national ID
+    /// number leaves unmasked whichever field a kiosk put it in (record id, kiosk, officer,
+    /// file name…). Not masked: the values StationGuard computes itself in a fixed shape
+    /// (PRIORITY, MESSAGE_ID, SYSLOG_IDENTIFIER, SG_SEVERITY, SG_ACTION, SG_RECORD_SHA256,
+    /// SG_RULES_VERSION): they hold no record text, and a hex digest may by chance contain
+    /// 15 decimal digits in a row, which masking would corrupt (breaking `journalctl
+    /// MESSAGE_ID=…` and the daemon's recovery match on SG_RECORD_SHA256).
     public var journalFields: [(name: String, value: String)] {
         var f: [(String, String)] = [
-            ("MESSAGE", message),
+            ("MESSAGE", JournalText.mask(message)),
             ("PRIORITY", String(severity.syslogPriority)),
             ("MESSAGE_ID", messageID),
             ("SYSLOG_IDENTIFIER", "stationguard"),
-            ("SG_RULE", rule),
-            ("SG_RULESET", ruleset),
+            ("SG_RULE", journalRule),
+            ("SG_RULESET", JournalText.mask(ruleset)),
             ("SG_SEVERITY", severity.rawValue),
             ("SG_ACTION", action.rawValue),
-            ("SG_RECORD_ID", recordID),
-            ("SG_RECORD_KIND", recordKind),
+            ("SG_RECORD_ID", journalRecordID),
+            ("SG_RECORD_KIND", JournalText.mask(recordKind)),
         ]
-        func add(_ name: String, _ v: String?) { if let v, !v.isEmpty { f.append((name, v)) } }
+        func add(_ name: String, _ v: String?) { if let v, !v.isEmpty { f.append((name, JournalText.mask(v))) } }
         add("SG_STATION", station)
         add("SG_KIOSK", kiosk)
         add("SG_OFFICER", officer)
         add("SG_TRIP", trip)
         add("SG_PLATE", plate)
         add("SG_SPOOL_FILE", spoolFile)
-        add("SG_RECORD_SHA256", recordSHA256)
+        if !recordSHA256.isEmpty { f.append(("SG_RECORD_SHA256", recordSHA256)) }
         f.append(("SG_RULES_VERSION", rulesVersion))
         return f
     }
 
-    /// The `check --format json` view: the journal fields with lower-case keys, `SG_`
-    /// dropped (rule, ruleset, severity, action, record_id, message, …).
+    /// SG_RECORD_ID exactly as written to the journal (`JournalText.mask(recordID)`). The
+    /// daemon's crash recovery matches stored entries with this, not with the raw record id.
+    public var journalRecordID: String { JournalText.mask(recordID) }
+
+    /// SG_RULE exactly as written to the journal (`JournalText.mask(rule)`; a rule id is
+    /// never ID-shaped in practice, but the journal side and the look-up side must agree).
+    public var journalRule: String { JournalText.mask(rule) }
+
+    /// The `check --format json` view: exactly the journal fields, keys lower-cased with
+    /// `SG_` dropped (rule, ruleset, severity, action, record_id, message, …). Nothing else:
+    /// a REVIEW's reason is in MESSAGE, as in the journal.
     public var jsonFields: [(key: String, value: String)] {
-        var out = journalFields.map { f -> (key: String, value: String) in
+        journalFields.map { f -> (key: String, value: String) in
             let k = f.name.hasPrefix("SG_") ? String(f.name.dropFirst(3)) : f.name
             return (k.lowercased(), f.value)
         }
-        if let reviewReason { out.append(("review_reason", reviewReason)) }
-        return out
     }
 
     /// One line of JSON, keys in journal order.
@@ -74,7 +89,7 @@ public struct Alert: Sendable {
     }
 }
 
-// MARK: - MESSAGE_ID and masking
+// MARK: - MESSAGE_ID
 
 enum MessageIDs {
     /// A fixed namespace, so ids derived here never collide with other programs' ids.
@@ -84,34 +99,5 @@ enum MessageIDs {
     /// SHA-256(namespace + rule id). Stable across hosts, versions and reloads.
     static func derived(ruleID: String) -> String {
         String(SHA256.hex(Array((namespace + ruleID).utf8)).prefix(32))
-    }
-}
-
-enum PersonalData {
-    /// Masks every national ID number in free text (interfaces.md §2: at most the first 6
-    /// and last 4 characters). An ID is a run of 18 characters (17 digits and a digit or X)
-    /// or of 15 digits (first-generation cards), not part of a longer run of letters/digits.
-    static func maskIDNumbers(_ text: String) -> String {
-        let chars = Array(text)
-        guard chars.count >= 15 else { return text }
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        var i = 0
-        func isWordChar(_ c: Character) -> Bool { c.isASCII && (c.isLetter || c.isNumber) }
-        while i < chars.count {
-            if isWordChar(chars[i]) {
-                var j = i
-                while j < chars.count, isWordChar(chars[j]) { j += 1 }
-                let run = chars[i..<j]
-                let last = run.last ?? " "
-                let isID = (run.count == 18 && run.dropLast().allSatisfy(\.isNumber) && (last.isNumber || last == "X" || last == "x"))
-                    || (run.count == 15 && run.allSatisfy(\.isNumber))
-                out += isID ? NationalIDNumber.masked(String(run)) : String(run)
-                i = j
-            } else {
-                out.append(chars[i]); i += 1
-            }
-        }
-        return out
     }
 }

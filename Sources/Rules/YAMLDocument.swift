@@ -35,11 +35,12 @@ struct YAMLDocument {
             if s == "\n" { lines.append([]) } else { lines[lines.count - 1].append(s) }
         }
         // libyaml treats CR LF as one break; keep columns right on CRLF files.
-        self.lines = lines.map { $0.last == "\r" ? Array($0.dropLast()) : $0 }
+        let trimmed = lines.map { $0.last == "\r" ? Array($0.dropLast()) : $0 }
+        self.lines = trimmed
         do {
             root = try Yams.compose(yaml: text)
         } catch let error as YamlError {
-            throw YAMLDocument.issue(for: error, path: path)
+            throw YAMLDocument.issue(for: error, path: path, lines: trimmed)
         }
     }
 
@@ -54,20 +55,58 @@ struct YAMLDocument {
         return try YAMLDocument(path: path, text: text)
     }
 
-    private static func issue(for error: YamlError, path: String) -> RuleIssue {
+    private static func issue(for error: YamlError, path: String, lines: [[Unicode.Scalar]]) -> RuleIssue {
         switch error {
         case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _),
              let .composer(context, problem, mark, _):
             let ctx = context.map { " (\($0.text))" } ?? ""
             return RuleIssue(file: path, line: mark.line, column: mark.column, message: "YAML syntax: \(problem)\(ctx)")
         case let .duplicatedKeysInMapping(duplicates, context):
-            return RuleIssue(file: path, line: context.mark.line, column: context.mark.column,
-                             message: "duplicate key '\(duplicates.joined(separator: "', '"))' in a mapping")
+            // Yams marks the key's first occurrence; the mistake an admin must fix is the
+            // repeat, so point there and name the first.
+            let key = duplicates.first ?? ""
+            let first = context.mark
+            let others = duplicates.dropFirst()
+            let also = others.isEmpty ? "" : "; also repeated: '\(others.joined(separator: "', '"))'"
+            if let repeat_ = repeatedKey(key, firstAt: first, in: lines) {
+                return RuleIssue(file: path, line: repeat_.line, column: repeat_.column,
+                                 message: "duplicate key '\(key)' in a mapping (first at line \(first.line), column \(first.column))\(also)")
+            }
+            return RuleIssue(file: path, line: first.line, column: first.column,
+                             message: "duplicate key '\(key)' in a mapping: this is the first, a later line repeats it\(also)")
         case let .reader(problem, _, _, _):
             return RuleIssue(file: path, line: 0, column: 0, message: "YAML: \(problem)")
         default:
             return RuleIssue(file: path, line: 0, column: 0, message: "YAML: \(error)")
         }
+    }
+}
+
+extension YAMLDocument {
+    /// The 1-based position of the next `key:` in the block mapping whose key `key` starts at
+    /// `first`: a later line indented to the same column that starts with the key (plain or
+    /// quoted) and a colon, before any line indented less (the mapping's end). nil when the
+    /// repeat cannot be found this way (flow mappings `{…}`, keys written differently).
+    static func repeatedKey(_ key: String, firstAt first: Mark, in lines: [[Unicode.Scalar]]) -> (line: Int, column: Int)? {
+        let column = first.column - 1
+        guard !key.isEmpty, column >= 0 else { return nil }
+        let forms = [key, "\"\(key)\"", "'\(key)'"].map { Array($0.unicodeScalars) }
+        var l = first.line   // 0-based index of the line after the first occurrence
+        while l < lines.count {
+            let line = lines[l]
+            l += 1
+            guard let indent = line.firstIndex(where: { $0 != " " && $0 != "\t" }), line[indent] != "#" else { continue }
+            if indent < column { return nil }
+            guard indent == column else { continue }
+            for form in forms where line.count >= column + form.count && Array(line[column..<(column + form.count)]) == form {
+                var k = column + form.count
+                while k < line.count, line[k] == " " || line[k] == "\t" { k += 1 }
+                if k < line.count, line[k] == ":", k + 1 == line.count || line[k + 1] == " " || line[k + 1] == "\t" {
+                    return (l, column + 1)
+                }
+            }
+        }
+        return nil
     }
 }
 

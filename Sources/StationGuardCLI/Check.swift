@@ -43,8 +43,10 @@ struct Check: ParsableCommand {
             case .json:
                 for a in alerts { print(a.jsonLine) }
             case .text:
-                if alerts.isEmpty { print("\(path): no alerts") }
-                for a in alerts { print("\(path): \(a.rule) \(a.severity.rawValue) \(a.action.rawValue): \(a.message)") }
+                // The file name may carry an ID number, like SG_SPOOL_FILE: masked the same way.
+                let shown = JournalText.mask(path)
+                if alerts.isEmpty { print("\(shown): no alerts") }
+                for a in alerts { print("\(shown): \(a.rule) \(a.severity.rawValue) \(a.action.rawValue): \(a.message)") }
             }
         }
         if failed { throw ExitCode(1) }

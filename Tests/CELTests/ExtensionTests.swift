@@ -13,11 +13,8 @@ final class ExtensionTests: XCTestCase {
     private func call(_ name: String, _ args: [Value], in library: [FunctionDecl] = Extensions.all) -> Value {
         guard let decl = library.first(where: { $0.name == name }) else { return .error(EvalError("no function \(name)")) }
         for o in decl.overloads where o.parameters.count == args.count && zip(o.parameters, args).allSatisfy(fits) {
-            switch o.implementation {
-            case .unary(let f): return f(args[0])
-            case .binary(let f): return f(args[0], args[1])
-            case .nary(let f): return f(args)
-            }
+            var budget = Int.max
+            return Planner.invoke(o.implementation, args, budget: &budget)
         }
         return .error(EvalError("no such overload"))
     }
@@ -169,12 +166,8 @@ final class ExtensionTests: XCTestCase {
             for o in decl.overloads {
                 let upstream = Value.error(EvalError("upstream"))
                 let args = Array(repeating: upstream, count: o.parameters.count)
-                let result: Value
-                switch o.implementation {
-                case .unary(let f): result = f(args[0])
-                case .binary(let f): result = f(args[0], args[1])
-                case .nary(let f): result = f(args)
-                }
+                var budget = Int.max
+                let result = Planner.invoke(o.implementation, args, budget: &budget)
                 XCTAssertEqual(show(result), "error: upstream", o.id)
             }
         }

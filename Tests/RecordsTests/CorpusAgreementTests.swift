@@ -52,6 +52,38 @@ final class CorpusAgreementTests: XCTestCase {
         }
     }
 
+    /// Inputs that once crashed scripts/check-schema (RecursionError) or slipped through it
+    /// (1e999 read as infinity) get a verdict, the same as the decoder's.
+    func testSchemaScriptRefusesVeryDeepNestingAndNonFiniteNumbers() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("check-schema-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let deep = dir.appendingPathComponent("deep.json"), huge = dir.appendingPathComponent("huge.json")
+        let deepText = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
+        try deepText.write(to: deep, atomically: true, encoding: .utf8)
+        try #"{"record_kind": "driver", "vendor": [-1e999]}"#.write(to: huge, atomically: true, encoding: .utf8)
+
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", TestPaths.checkSchemaScript.path, deep.path, huge.path]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0)
+        XCTAssertEqual(String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init), [
+            "INVALID \(deep.path): too deeply nested",
+            "INVALID \(huge.path): number -1e999 is too large to represent",
+        ])
+        for file in [deep, huge] {
+            guard case .failure(let e) = RecordDecoder.decode(try [UInt8](Data(contentsOf: file)), fileName: "x") else {
+                XCTFail("decoder accepted \(file.lastPathComponent)"); continue
+            }
+            XCTAssertEqual(e.stage, .notJSON)
+        }
+    }
+
     func testSchemaScriptGivesTheSameVerdicts() throws {
         let entries = try corpus()
         let stricter = try swiftStricter()

@@ -84,7 +84,7 @@ final class RecordDecoderTests: XCTestCase {
             ("\"adults\": 50", "\"adults\": \"forty\"", #"departure.adults: expected a non-negative integer, got "forty""#),
             ("\"adults\": 50", "\"adults\": -3", "departure.adults: expected a non-negative integer, got -3"),
             ("\"adults\": 50", "\"adults\": 50.0", "departure.adults: expected a non-negative integer, got 50.0 (write integers without a fraction or exponent)"),
-            ("\"adults\": 50", "\"adults\": 1000000001", "departure.adults: expected a non-negative integer, got 1000000001"),
+            ("\"adults\": 50", "\"adults\": 1000000001", "departure.adults: expected an integer from 0 to 1000000000, got 1000000001"),
             ("\"adults\": 50", "\"adults\": null", "departure.adults: expected a non-negative integer, got null"),
             ("\"adults\": 50", "\"route_class\": 5", "departure.route_class: expected an integer from 1 to 4, got 5"),
             ("\"adults\": 50", "\"relay_plan\": \"no\"", #"departure.relay_plan: expected true or false, got "no""#),
@@ -106,7 +106,7 @@ final class RecordDecoderTests: XCTestCase {
             ("\"plate_no\": \"粤A·12345\"", "\"plate_no\": \"粤I12345\"",
              #"departure.plate_no: expected a plate number such as 粤A12345, 粤AD12345 or 粤A12345D, got "粤I12345""#),
             ("\"recorded_at\": \"2026-10-01T07:28:00+08:00\"", "\"recorded_at\": \"2026-02-30T07:28:00+08:00\"",
-             #"departure.recorded_at: expected an RFC 3339 timestamp with offset such as 2026-10-01T06:42:10+08:00, got "2026-02-30T07:28:00+08:00""#),
+             #"departure.recorded_at: 2026-02-30 is not a calendar date (February 2026 has 28 days), got "2026-02-30T07:28:00+08:00""#),
         ]
         for (old, new, expected) in cases {
             XCTAssertEqual(problems(replacing(old, new)).first, expected, "\(old) → \(new)")
@@ -124,11 +124,87 @@ final class RecordDecoderTests: XCTestCase {
         XCTAssertEqual(problems(driver), [
             #"driver.id_card_no: not a valid national ID number (GB 11643): check character is 8, GB 11643 requires 9, got "440106********4218""#,
             #"driver.qualification.holder_id_no: not a valid national ID number (GB 11643): the check character must be an upper-case X, got "110105********002x""#,
-            #"driver.qualification.valid_until: expected a real date written YYYY-MM-DD, got "2029-02-29""#,
+            #"driver.qualification.valid_until: 2029-02-29 is not a calendar date (February 2029 has 28 days), got "2029-02-29""#,
             "driver.identity.face_match_score: expected a number from 0 to 1, got 1.01",
             "driver.alcohol.breath_mg_per_l: expected a non-negative number, got -0.01",
         ])
         XCTAssertFalse(problems(driver).joined().contains("198503124218"), "an ID number leaked into a reason")
+    }
+
+    /// Above a count's maximum the reason names the range (not "non-negative", which the value
+    /// is), and numbers are echoed as the file wrote them, long ones shortened.
+    func testNumbersAboveTheMaximumNameTheRangeAndEchoTheLiteral() {
+        let range = "departure.adults: expected an integer from 0 to 1000000000, got "
+        let digits60 = String(repeating: "9", count: 60)
+        let cases: [(String, String)] = [
+            ("9223372036854775807", range + "9223372036854775807"),
+            ("99999999999999999999999", range + "99999999999999999999999"),
+            ("1E30", range + "1E30"),
+            (digits60, range + String(repeating: "9", count: 40) + "… (60 characters)"),
+            ("-99999999999999999999999", "departure.adults: expected a non-negative integer, got -99999999999999999999999"),
+            ("5e1", "departure.adults: expected a non-negative integer, got 5e1 (write integers without a fraction or exponent)"),
+            ("2e9", "departure.adults: expected an integer from 0 to 1000000000, got 2e9 (write integers without a fraction or exponent)"),
+        ]
+        for (written, expected) in cases {
+            XCTAssertEqual(problems(replacing("\"adults\": 50", "\"adults\": " + written)), [expected], written)
+        }
+        // Two spellings of one Double: neither can be claimed, so the Double is shown.
+        XCTAssertEqual(problems(replacing("\"adults\": 50", "\"adults\": 99999999999999999999999, \"lap_children\": 1e23")), [
+            "departure.adults: expected an integer from 0 to 1000000000, got 1e+23",
+            "departure.lap_children: expected an integer from 0 to 1000000000, got 1e+23",
+        ])
+        XCTAssertEqual(problems(replacing("\"adults\": 50", "\"adults\": 50, \"vendor_score\": 1e23")), [],
+                       "an unknown member's large number is kept, not refused")
+    }
+
+    /// 1e999 does not fit a Double: refused while parsing (as scripts/check-schema does, even in
+    /// unknown members), with line and column and the member it is the value of.
+    func testNumbersTooLargeForADoubleNameTheirMember() {
+        func reason(_ text: String) -> String? {
+            guard case .failure(let e) = RecordDecoder.decode(bytes(text), fileName: "x.json") else { return nil }
+            XCTAssertEqual(e.stage, .notJSON)
+            return e.reason
+        }
+        XCTAssertEqual(reason(#"{"duty": {"continuous_driving_min": 1e999}}"#),
+                       #"not JSON: line 1, column 37: number 1e999 is too large to represent (value of "continuous_driving_min")"#)
+        XCTAssertEqual(reason(#"{"a": {"b": 1}, "driver_ids": [1, -1e999]}"#),
+                       #"not JSON: line 1, column 35: number -1e999 is too large to represent (value of "driver_ids")"#)
+        XCTAssertEqual(reason("\n 1" + String(repeating: "0", count: 400) + ".5"),
+                       "not JSON: line 2, column 2: number 1" + String(repeating: "0", count: 39)
+                       + "… (403 characters) is too large to represent")
+    }
+
+    /// Well-formed but impossible dates and times say which part is wrong.
+    func testImpossibleDatesAndTimesSayWhichPartIsWrong() {
+        let at = "\"recorded_at\": \"2026-10-01T07:28:00+08:00\""
+        let cases: [(String, String)] = [
+            ("2026-02-30T06:42:10+08:00", "2026-02-30 is not a calendar date (February 2026 has 28 days)"),
+            ("2028-02-30T06:42:10+08:00", "2028-02-30 is not a calendar date (February 2028 has 29 days)"),
+            ("2026-13-01T06:42:10+08:00", "2026-13-01 is not a calendar date (month 13 does not exist)"),
+            ("0000-01-01T06:42:10Z", "0000-01-01 is not a calendar date (years run from 0001)"),
+            ("2026-10-01T24:00:00+08:00", "hour 24 is out of range (00 to 23)"),
+            ("2026-10-01T06:60:00+08:00", "minute 60 is out of range (00 to 59)"),
+            ("2026-12-31T23:59:60Z", "second 60 (a leap second) is not accepted"),
+            ("2026-10-01T06:42:61+08:00", "second 61 is out of range (00 to 59)"),
+            ("2026-10-01T06:42:10.1234567890+08:00", "the fraction has 10 digits, at most 9 (nanoseconds) are accepted"),
+            ("2026-10-01T06:42:10+24:00", "offset +24:00 is out of range (at most ±23:59)"),
+        ]
+        for (written, why) in cases {
+            XCTAssertEqual(problems(replacing(at, "\"recorded_at\": \"\(written)\"")),
+                           ["departure.recorded_at: \(why), got \"\(written)\""], written)
+        }
+        // Shapes that are simply wrong keep the expected form; the longest fraction still passes.
+        XCTAssertNil(RFC3339Timestamp.problem(in: "2026-10-01 06:42:10+08:00"))
+        XCTAssertNil(RFC3339Timestamp.problem(in: "2026-10-01T06:42:10"))
+        XCTAssertNil(RFC3339Timestamp.problem(in: "2026-10-01T06:42:10.123456789+08:00"))
+        XCTAssertNotNil(RFC3339Timestamp.parse("2026-10-01T06:42:10.123456789+08:00"))
+        XCTAssertEqual(problems(replacing(at, "\"recorded_at\": \"2026-10-01T06:42\"")),
+                       [#"departure.recorded_at: expected an RFC 3339 timestamp with offset such as 2026-10-01T06:42:10+08:00, got "2026-10-01T06:42""#])
+        // Dates alone get the same words.
+        XCTAssertEqual(CalendarDate.problem(in: "2027-02-29"), "2027-02-29 is not a calendar date (February 2027 has 28 days)")
+        XCTAssertEqual(CalendarDate.problem(in: "2027-04-31"), "2027-04-31 is not a calendar date (April 2027 has 30 days)")
+        XCTAssertNil(CalendarDate.problem(in: "2028-02-29"))
+        XCTAssertNil(CalendarDate.problem(in: "2027/02/29"))
     }
 
     func testListItemsAndRequiredItemFields() {

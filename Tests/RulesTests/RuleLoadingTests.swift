@@ -50,6 +50,48 @@ final class RuleLoadingTests: XCTestCase {
         XCTAssertEqual(issues.first, "\(second):10:5: duplicate rule id 'T-001' (first defined at \(first):10)")
     }
 
+    func testDuplicateKeyIsReportedAtTheRepeat() {
+        let s = Scratch()
+        // Line 6 has the first `when`, line 9 repeats it (after other keys) in the same rule;
+        // the next rule's `when` (line 15) is a different mapping and is not a repeat.
+        let path = s.write("v/dup.yaml", """
+        ruleset: dup
+        rules:
+          - id: D-001
+            title: first
+            kind: driver
+            when: "true"
+            severity: warning
+            action: WARN
+            when: "false"
+            message: x
+          - id: D-002
+            title: second
+            kind: driver
+            # a comment
+            when: "true"
+            severity: warning
+            action: WARN
+            message: y
+        """)
+        let issues = loadIssues([s.path("v")]).map(\.summary)
+        XCTAssertEqual(issues, ["\(path):9:5: duplicate key 'when' in a mapping (first at line 6, column 5)"])
+    }
+
+    func testDuplicateTopLevelKeyAndQuotedRepeat() {
+        let s = Scratch()
+        let path = s.write("v/dup.yaml", "ruleset: dup\nrules: []\n\n\"ruleset\" : dup\n")
+        XCTAssertEqual(loadIssues([s.path("v")]).map(\.summary),
+                       ["\(path):4:1: duplicate key 'ruleset' in a mapping (first at line 1, column 1)"])
+    }
+
+    func testDuplicateKeyInAFlowMappingFallsBackToTheFirst() {
+        let s = Scratch()
+        let path = s.write("v/dup.yaml", "ruleset: dup\nparams: {a: 1, a: 2}\nrules: []\n")
+        XCTAssertEqual(loadIssues([s.path("v")]).map(\.summary),
+                       ["\(path):2:10: duplicate key 'a' in a mapping: this is the first, a later line repeats it"])
+    }
+
     func testYAMLSyntaxErrorIsLocated() {
         let s = Scratch()
         let path = s.write("v/bad.yaml", "ruleset: bad\nrules:\n  - id: [unclosed\n")

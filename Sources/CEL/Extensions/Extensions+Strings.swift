@@ -3,82 +3,63 @@
 
 extension Extensions {
     public static let strings: [FunctionDecl] = [
-        member("charAt", [("string_char_at_int", [.string, .int], .string)]) { a in
+        member("charAt", [("string_char_at_int", [.string, .int], .string)]) { a, _ in
             guard case .string(let s) = a[0], case .int(let i) = a[1] else { return nil }
             let v = s.unicodeScalars
             guard i >= 0, let at = v.index(v.startIndex, offsetBy: Int(clamping: i), limitedBy: v.endIndex) else { return outOfRange(i) }
             return .string(at == v.endIndex ? "" : String(v[at]))
         },
         member("indexOf", [("string_index_of_string", [.string, .string], .int),
-                           ("string_index_of_string_int", [.string, .string, .int], .int)]) { a in
+                           ("string_index_of_string_int", [.string, .string, .int], .int)]) { a, _ in
             guard case .string(let s) = a[0], case .string(let sub) = a[1] else { return nil }
-            let cs = Array(s.unicodeScalars), subs = Array(sub.unicodeScalars)
-            var start = 0
+            var offset: Int64?
             if a.count == 3 {
                 guard case .int(let off) = a[2] else { return nil }
-                // cel-go: an empty substring is found at any offset; otherwise the offset
-                // must index a code point.
-                if subs.isEmpty { return .int(off) }
-                guard off >= 0, off < cs.count else { return outOfRange(off) }
-                start = Int(off)
+                offset = off
             }
-            if subs.isEmpty { return .int(0) }
-            var i = start
-            while i + subs.count <= cs.count {
-                if cs[i..<(i + subs.count)].elementsEqual(subs) { return .int(Int64(i)) }
-                i += 1
-            }
-            return .int(-1)
+            return indexOf(s, sub, from: offset)
         },
         member("lastIndexOf", [("string_last_index_of_string", [.string, .string], .int),
-                               ("string_last_index_of_string_int", [.string, .string, .int], .int)]) { a in
+                               ("string_last_index_of_string_int", [.string, .string, .int], .int)]) { a, _ in
             guard case .string(let s) = a[0], case .string(let sub) = a[1] else { return nil }
-            let cs = Array(s.unicodeScalars), subs = Array(sub.unicodeScalars)
-            var last = cs.count
+            var offset: Int64?
             if a.count == 3 {
                 guard case .int(let off) = a[2] else { return nil }
-                if subs.isEmpty { return .int(off) }
-                guard off >= 0, off < cs.count else { return outOfRange(off) }
-                last = Int(off)
+                offset = off
             }
-            if subs.isEmpty { return .int(Int64(last)) }
-            var i = min(last, cs.count - subs.count)
-            while i >= 0 {
-                if cs[i..<(i + subs.count)].elementsEqual(subs) { return .int(Int64(i)) }
-                i -= 1
-            }
-            return .int(-1)
+            return lastIndexOf(s, sub, atOrBefore: offset)
         },
-        member("lowerAscii", [("string_lower_ascii", [.string], .string)]) { a in
+        member("lowerAscii", [("string_lower_ascii", [.string], .string)]) { a, _ in
             guard case .string(let s) = a[0] else { return nil }
             return .string(flipASCIICase(s, from: UInt8(ascii: "A"), through: UInt8(ascii: "Z")))
         },
-        member("upperAscii", [("string_upper_ascii", [.string], .string)]) { a in
+        member("upperAscii", [("string_upper_ascii", [.string], .string)]) { a, _ in
             guard case .string(let s) = a[0] else { return nil }
             return .string(flipASCIICase(s, from: UInt8(ascii: "a"), through: UInt8(ascii: "z")))
         },
         member("replace", [("string_replace_string_string", [.string, .string, .string], .string),
-                           ("string_replace_string_string_int", [.string, .string, .string, .int], .string)]) { a in
+                           ("string_replace_string_string_int", [.string, .string, .string, .int], .string)]) { a, budget in
             guard case .string(let s) = a[0], case .string(let old) = a[1], case .string(let new) = a[2] else { return nil }
             var limit = -1
             if a.count == 4 {
                 guard case .int(let n) = a[3] else { return nil }
                 limit = n < 0 ? -1 : Int(clamping: n)
             }
-            return .string(replace(s, old, new, limit: limit))
+            return replace(s, old, new, limit: limit, budget: &budget).map(Value.string) ?? Program.budgetExceeded
         },
         member("split", [("string_split_string", [.string, .string], .list(.string)),
-                         ("string_split_string_int", [.string, .string, .int], .list(.string))]) { a in
+                         ("string_split_string_int", [.string, .string, .int], .list(.string))]) { a, budget in
             guard case .string(let s) = a[0], case .string(let sep) = a[1] else { return nil }
             var limit = -1
             if a.count == 3 {
                 guard case .int(let n) = a[2] else { return nil }
                 limit = n < 0 ? -1 : Int(clamping: n)
             }
-            return .list(split(s, sep, limit: limit).map { .string($0) })
+            guard let pieces = split(s, sep, limit: limit, budget: &budget) else { return Program.budgetExceeded }
+            return .list(pieces.map { .string($0) })
         },
         member("substring", [("string_substring_int", [.string, .int], .string),
-                             ("string_substring_int_int", [.string, .int, .int], .string)]) { a in
+                             ("string_substring_int_int", [.string, .int, .int], .string)]) { a, _ in
             guard case .string(let s) = a[0], case .int(let start) = a[1] else { return nil }
             // Index the string's own scalars and copy the slice once: no scalar array, no
             // scalar-by-scalar building (this runs per record in the station's date rules).
@@ -98,7 +79,7 @@ extension Extensions {
             guard let hi = v.index(lo, offsetBy: Int(clamping: end - start), limitedBy: v.endIndex) else { return outOfRange(end) }
             return .string(String(v[lo..<hi]))
         },
-        member("trim", [("string_trim", [.string], .string)]) { a in
+        member("trim", [("string_trim", [.string], .string)]) { a, _ in
             guard case .string(let s) = a[0] else { return nil }
             let cs = Array(s.unicodeScalars)
             // Unicode White_Space, the set Go's unicode.IsSpace (and so cel-go) trims.
@@ -107,7 +88,7 @@ extension Extensions {
             return .string(string(cs[first...last]))
         },
         member("join", [("list_join", [.list(.string)], .string),
-                        ("list_join_string", [.list(.string), .string], .string)]) { a in
+                        ("list_join_string", [.list(.string), .string], .string)]) { a, budget in
             guard case .list(let items) = a[0] else { return nil }
             var separator = ""
             if a.count == 2 {
@@ -115,19 +96,28 @@ extension Extensions {
                 separator = sep
             }
             var parts: [String] = []
+            var size = 0
             for item in items {
                 guard case .string(let p) = item else { return nil }
                 parts.append(p)
+                size += p.utf8.count
             }
+            // Charge the whole result before building it: a long separator times many items.
+            let (seps, overflow) = separator.utf8.count.multipliedReportingOverflow(by: max(0, parts.count - 1))
+            guard !overflow, Cost.spend(size + seps, &budget) else { return Program.budgetExceeded }
             return .string(parts.joined(separator: separator))
         },
-        member("reverse", [("string_reverse", [.string], .string)]) { a in
+        member("reverse", [("string_reverse", [.string], .string)]) { a, _ in
             guard case .string(let s) = a[0] else { return nil }
             return .string(string(Array(s.unicodeScalars).reversed()))
         },
-        member("format", [("string_format", [.string, .list(.dyn)], .string)]) { a in
+        member("format", [("string_format", [.string, .list(.dyn)], .string)]) { a, budget in
             guard case .string(let f) = a[0], case .list(let args) = a[1] else { return nil }
-            return StringFormat.format(f, args)
+            // The result is linear in the template and the (already built) arguments, so it
+            // is charged after formatting, like any other call's result.
+            let v = StringFormat.format(f, args)
+            if case .string(let r) = v, !Cost.spend(r.utf8.count, &budget) { return Program.budgetExceeded }
+            return v
         },
         FunctionDecl(name: "strings.quote", overloads: [
             FunctionOverload(id: "strings_quote", parameters: [.string], result: .string, implementation: .unary { v in
@@ -138,22 +128,25 @@ extension Extensions {
         ]),
     ]
 
-    /// A member function whose overloads share one implementation; it returns nil for
-    /// arguments of the wrong types ("no such overload").
+    /// A member function whose overloads share one metered implementation; `body` returns
+    /// nil for arguments of the wrong types ("no such overload"). Every one of them reads its
+    /// receiver at least once, so that scan is charged before `body` runs; a body that
+    /// builds more than its receiver charges the result itself, before building it.
     private static func member(_ name: String, _ overloads: [(String, [CELType], CELType)],
-                               _ body: @escaping ([Value]) -> Value?) -> FunctionDecl {
-        let run: ([Value]) -> Value = { args in
+                               _ body: @escaping ([Value], inout Int) -> Value?) -> FunctionDecl {
+        let run: ([Value], inout Int) -> Value = { args, budget in
             if let e = firstError(args) { return e }
-            return body(args) ?? noSuchOverload(name)
+            let scanned: Int
+            switch args.first {
+            case .string(let s)?: scanned = s.utf8.count
+            case .list(let l)?: scanned = l.count
+            default: scanned = 0
+            }
+            guard Cost.spend(scanned, &budget) else { return Program.budgetExceeded }
+            return body(args, &budget) ?? noSuchOverload(name)
         }
         return FunctionDecl(name: name, overloads: overloads.map { id, params, result in
-            let impl: FunctionOverload.Implementation
-            switch params.count {
-            case 1: impl = .unary { run([$0]) }
-            case 2: impl = .binary { run([$0, $1]) }
-            default: impl = .nary(run)
-            }
-            return FunctionOverload(id: id, isMember: true, parameters: params, result: result, implementation: impl)
+            FunctionOverload(id: id, isMember: true, parameters: params, result: result, implementation: .metered(run))
         })
     }
 
@@ -173,57 +166,138 @@ extension Extensions {
         return String(decoding: s.utf8.map { $0 >= from && $0 <= through ? $0 ^ 0x20 : $0 }, as: UTF8.self)
     }
 
-    /// Go's strings.Replace over code points: at most `limit` replacements (all if negative);
-    /// an empty `old` matches before every code point and at the end.
-    static func replace(_ s: String, _ old: String, _ new: String, limit: Int) -> String {
-        let cs = Array(s.unicodeScalars), olds = Array(old.unicodeScalars), news = Array(new.unicodeScalars)
-        var out: [Unicode.Scalar] = []
-        var done = 0, i = 0
-        while i <= cs.count {
-            if limit >= 0 && done >= limit { out += cs[i...]; break }
-            if olds.isEmpty {
-                out += news
-                done += 1
-                if i < cs.count { out.append(cs[i]) }
-                i += 1
-            } else if i + olds.count <= cs.count, cs[i..<(i + olds.count)].elementsEqual(olds) {
-                out += news
-                done += 1
-                i += olds.count
-            } else {
-                if i < cs.count { out.append(cs[i]) }
-                i += 1
+    /// cel-go's indexOf: the code point index of the first `sub` at or after code point
+    /// `offset`. An empty `sub` is found at the offset; otherwise the offset must index a
+    /// code point. Linear: one KMP scan over the UTF-8 bytes.
+    static func indexOf(_ s: String, _ sub: String, from offset: Int64?) -> Value {
+        var contiguous = s
+        return contiguous.withUTF8 { h in
+            var startByte = 0
+            if let off = offset {
+                if sub.isEmpty { return .int(off) }
+                guard off >= 0, let b = UTF8Position.byteOffset(h, ofCodePoint: Int(clamping: off)), b < h.count else {
+                    return outOfRange(off)
+                }
+                startByte = b
             }
+            if sub.isEmpty { return .int(0) }
+            guard let at = TextSearch(Array(sub.utf8)).first(in: h, from: startByte) else { return .int(-1) }
+            return .int((offset ?? 0) + Int64(UTF8Position.codePoints(h, from: startByte, to: at)))
         }
-        return string(out)
+    }
+
+    /// cel-go's lastIndexOf: the code point index of the last `sub` starting at or before
+    /// code point `offset` (the end when nil). Linear: one overlapping KMP scan that keeps
+    /// the last match.
+    static func lastIndexOf(_ s: String, _ sub: String, atOrBefore offset: Int64?) -> Value {
+        var contiguous = s
+        return contiguous.withUTF8 { h in
+            var limitByte = h.count
+            if let off = offset {
+                if sub.isEmpty { return .int(off) }
+                guard off >= 0, let b = UTF8Position.byteOffset(h, ofCodePoint: Int(clamping: off)), b < h.count else {
+                    return outOfRange(off)
+                }
+                limitByte = b
+            }
+            if sub.isEmpty { return .int(Int64(UTF8Position.codePoints(h, to: h.count))) }
+            let needle = Array(sub.utf8)
+            var last: Int?
+            // A match starting at or before limitByte ends at or before limitByte + count.
+            TextSearch(needle).scan(h, to: limitByte + needle.count, overlapping: true) { last = $0; return true }
+            guard let last else { return .int(-1) }
+            return .int(Int64(UTF8Position.codePoints(h, to: last)))
+        }
+    }
+
+    /// Go's strings.Replace over code points: at most `limit` replacements (all if negative);
+    /// an empty `old` matches before every code point and at the end. The matches are
+    /// counted first (a linear scan), so the result's size is charged before it is built;
+    /// nil when the budget cannot pay for it.
+    static func replace(_ s: String, _ old: String, _ new: String, limit: Int, budget: inout Int) -> String? {
+        var contiguous = s
+        let newBytes = Array(new.utf8), oldCount = old.utf8.count
+        return contiguous.withUTF8 { h -> String? in
+            let search = TextSearch(Array(old.utf8))
+            var count = 0
+            if old.isEmpty {
+                let slots = UTF8Position.codePoints(h, to: h.count) + 1
+                count = limit < 0 ? slots : min(slots, limit)
+            } else if limit != 0 {
+                search.scan(h, overlapping: false) { _ in count += 1; return limit < 0 || count < limit }
+            }
+            if count == 0 { return s }
+            let (grow, o1) = count.multipliedReportingOverflow(by: newBytes.count - oldCount)
+            let (size, o2) = h.count.addingReportingOverflow(grow)
+            guard !o1, !o2, Cost.spend(size, &budget) else { return nil }
+            var out: [UInt8] = []
+            out.reserveCapacity(size)
+            var done = 0
+            if old.isEmpty {
+                var i = 0
+                while i < h.count {
+                    if done < count { out += newBytes; done += 1 }
+                    // Copy one code point: its lead byte, then its continuation bytes.
+                    repeat { out.append(h[i]); i += 1 } while i < h.count && h[i] & 0xC0 == 0x80
+                }
+                if done < count { out += newBytes }
+            } else {
+                var copied = 0
+                search.scan(h, overlapping: false) { at in
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: h[copied..<at]))
+                    out += newBytes
+                    copied = at + oldCount
+                    done += 1
+                    return done < count
+                }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: h[copied...]))
+            }
+            return String(decoding: out, as: UTF8.self)
+        }
     }
 
     /// Go's strings.SplitN over code points: `limit` 0 gives no pieces, negative all pieces;
-    /// an empty separator splits into single code points.
-    static func split(_ s: String, _ sep: String, limit: Int) -> [String] {
+    /// an empty separator splits into single code points. The pieces are counted first and
+    /// the list charged before it is built (their text is the receiver's, already charged);
+    /// nil when the budget cannot pay for it.
+    static func split(_ s: String, _ sep: String, limit: Int, budget: inout Int) -> [String]? {
         if limit == 0 { return [] }
-        let cs = Array(s.unicodeScalars), seps = Array(sep.unicodeScalars)
-        var pieces: [String] = []
-        if seps.isEmpty {
-            for (i, c) in cs.enumerated() {
-                if limit > 0 && pieces.count == limit - 1 { pieces.append(string(cs[i...])); return pieces }
-                pieces.append(String(c))
+        var contiguous = s
+        return contiguous.withUTF8 { h -> [String]? in
+            func text(_ from: Int, _ to: Int) -> String {
+                String(decoding: UnsafeBufferPointer(rebasing: h[from..<to]), as: UTF8.self)
             }
+            var pieces: [String] = []
+            if sep.isEmpty {
+                let n = UTF8Position.codePoints(h, to: h.count)
+                guard Cost.spend(limit > 0 ? min(n, limit) : n, &budget) else { return nil }
+                var i = 0
+                while i < h.count {
+                    if limit > 0 && pieces.count == limit - 1 { pieces.append(text(i, h.count)); return pieces }
+                    var j = i + 1
+                    while j < h.count && h[j] & 0xC0 == 0x80 { j += 1 }
+                    pieces.append(text(i, j))
+                    i = j
+                }
+                return pieces
+            }
+            let search = TextSearch(Array(sep.utf8))
+            let maxCuts = limit > 0 ? limit - 1 : Int.max
+            var cuts = 0
+            if maxCuts > 0 { search.scan(h, overlapping: false) { _ in cuts += 1; return cuts < maxCuts } }
+            guard Cost.spend(cuts + 1, &budget) else { return nil }
+            pieces.reserveCapacity(cuts + 1)
+            var start = 0
+            if cuts > 0 {
+                search.scan(h, overlapping: false) { at in
+                    pieces.append(text(start, at))
+                    start = at + search.needle.count
+                    return pieces.count < cuts
+                }
+            }
+            pieces.append(text(start, h.count))
             return pieces
         }
-        var start = 0, i = 0
-        while i + seps.count <= cs.count {
-            if limit > 0 && pieces.count == limit - 1 { break }
-            if cs[i..<(i + seps.count)].elementsEqual(seps) {
-                pieces.append(string(cs[start..<i]))
-                i += seps.count
-                start = i
-            } else {
-                i += 1
-            }
-        }
-        pieces.append(string(cs[start...]))
-        return pieces
     }
 
     /// A double-quoted CEL string literal for `s` (cel-go's strings.quote).
