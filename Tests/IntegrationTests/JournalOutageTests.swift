@@ -53,3 +53,41 @@ final class JournalOutageTests: XCTestCase {
         XCTAssertEqual(daemon.stop(), 0)
     }
 }
+
+extension JournalOutageTests {
+    /// journald frozen (SIGSTOP) for a while: the watchdog keeps pinging (its timer does not
+    /// wait on the journal), STATUS= says the journal is in trouble, and once journald runs
+    /// again every record is settled with its alerts stored exactly once.
+    func testStalledJournaldKeepsTheWatchdogAndLosesNothing() throws {
+        let scene = try Scene("stall")
+        defer { scene.remove() }
+        let journald = try PrivateJournald()
+        defer { journald.stop() }
+        scene.namespacePrefix = journald.prefix
+        let manager = try NotifySocket(path: scene.root + "/notify")
+        let daemon = try DaemonProcess(scene, environment: ["NOTIFY_SOCKET": manager.path, "WATCHDOG_USEC": "30000000"])
+        defer { daemon.stop() }
+        XCTAssertTrue(daemon.waitUntilStarted(), daemon.log)
+
+        var staged: [String] = []
+        for index in 0..<40 {
+            let example = Fixtures.exampleNames[index % Fixtures.exampleNames.count]
+            staged.append(try scene.drop(scene.record(example, id: "\(scene.station)-\(index)"), name: "s\(index).json"))
+        }
+        XCTAssertEqual(try journald.run([repository.path + "/scripts/private-journald", "stall"]).status, 0)
+        for index in 40..<80 {
+            let example = Fixtures.exampleNames[index % Fixtures.exampleNames.count]
+            staged.append(try scene.drop(scene.record(example, id: "\(scene.station)-\(index)"), name: "s\(index).json"))
+        }
+        let during = manager.receive(for: 12)
+        XCTAssertEqual(try journald.run([repository.path + "/scripts/private-journald", "resume"]).status, 0)
+
+        XCTAssertGreaterThanOrEqual(during.filter { $0.contains("WATCHDOG=1") }.count, 4, "pings while journald is frozen: \(during)")
+        XCTAssertTrue(during.contains { $0.contains("journal stalled") || $0.contains("journal unavailable") }, "\(during)")
+        XCTAssertTrue(waitUntil(timeout: 60) { scene.doneNames().count == staged.count },
+                      "settled \(scene.doneNames().count) of \(staged.count); log:\n\(daemon.log)")
+        let predicted = alertKeys(try scene.predictedAlerts(for: staged), idKey: "record_id", ruleKey: "rule")
+        XCTAssertEqual(alertKeys(try scene.journalAlerts(), idKey: "SG_RECORD_ID", ruleKey: "SG_RULE"), predicted)
+        XCTAssertEqual(daemon.stop(), 0)
+    }
+}
