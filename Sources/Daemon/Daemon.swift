@@ -1,1 +1,166 @@
-// Daemon: placeholder until the module lands.
+// NAME
+//   Daemon: `stationguard run`, the spool → rules → journal daemon, composed of the modules.
+// SUMMARY
+//   Claims records from the spool, has Records decode and validate them, has the rules in
+//   force evaluate them, writes one journal entry per alert, and settles each record in
+//   done/DATE/ (or quarantine/ with its reason) only once journald holds its entries.
+// DESCRIPTION
+//   Start-up: take the spool lock (a second daemon is refused), load config and rules (a
+//   failure exits 1 with file:line:col), journal SG_EVENT=started, recover cur/ (journald
+//   synchronized, each record's stored alerts looked up by SG_RECORD_ID + SG_RECORD_SHA256 +
+//   SG_RULE, only the missing ones sent: exactly once even if killed between sending and
+//   settling), scan new/, READY=1. Then the intake loop: inotify hints (IN_MOVED_TO,
+//   IN_CLOSE_WRITE), a full rescan on IN_Q_OVERFLOW and every 5 s as a safety net.
+//   Threads, one job each: intake (this file and Intake.swift), the journal writer
+//   (Systemd.JournalWriter), the settler (Settler.swift), the rule watcher (RuleWatcher.swift),
+//   the watchdog (Watchdog.swift) and the signal waiter (SignalWaiter.swift).
+// TRUST
+//   Spool names and bytes are kiosk input: the Spool module reads them safely and Records
+//   judges them; the daemon never looks at raw JSON. Rule and config files are the
+//   administrator's and are checked at load (a bad file never replaces good rules).
+// DIAGNOSTICS
+//   Daemon events in the journal with SG_EVENT and their own MESSAGE_IDs (DaemonEvent.swift,
+//   explained by systemd/stationguard.catalog): started, stopping, rules-reloaded,
+//   rules-rejected, record-quarantined, journal-unavailable (written once journald is back),
+//   journal-recovered, spool-trouble. Its own log on stderr with <N> priority prefixes;
+//   STATUS= and WATCHDOG=1 to systemd. Exit 0 after SIGTERM/SIGINT (the records in hand are
+//   finished, the rest wait in new/), 1 when the spool, its lock, the config or the rules are
+//   unusable at start-up.
+// LIMITS
+//   At most 256 records are in flight (claimed, not yet settled). When journald is down,
+//   records wait in cur/ and new/ and the daemon retries with backoff (0.5 s doubling to 8 s).
+//   No fsync per record: settles are deferred and the spool is synced once per group (a lost
+//   settle only means the record is processed again, and the look-up makes that safe).
+//   A record quarantined just before a crash may have its record-quarantined event written
+//   twice (events are not looked up; alerts are). Without root journald refuses to
+//   synchronize: records are then settled once their entries are handed over, and recovery
+//   waits for a marker entry instead (JournalBarrier); if the journal is unreadable for the
+//   user, recovery re-sends (duplicates, never losses) and says so. done/ day folders older
+//   than done_retention_days are pruned once a station day.
+// SEE ALSO
+//   spec/interfaces.md §1 (spool), §2 (journal), §3 (rule reload); docs/architecture.md.
+import Foundation
+import Glibc
+import Records
+import Rules
+import Spool
+import Systemd
+
+/// The daemon's settings, from `stationguard run`'s options.
+public struct DaemonConfiguration: Sendable {
+    public var spoolRoot: String
+    public var ruleDirectories: [String]
+    public var configPath: String
+    /// False for the default config path (absent = defaults); true for `--config FILE`.
+    public var configMustExist: Bool
+
+    public init(spoolRoot: String, ruleDirectories: [String], configPath: String, configMustExist: Bool) {
+        self.spoolRoot = spoolRoot
+        self.ruleDirectories = ruleDirectories
+        self.configPath = configPath
+        self.configMustExist = configMustExist
+    }
+}
+
+/// `stationguard run`: one daemon on one spool.
+public final class Daemon {
+    /// Records claimed but not yet settled, at most.
+    static let maximumInFlight = 256
+    /// Seconds between safety-net rescans of new/.
+    static let rescanInterval = 5.0
+    /// A rescan by timer leaves files younger than this alone (an in-place writer may still write).
+    static let settleTime = 2.0
+
+    private let configuration: DaemonConfiguration
+    private let notifier = ServiceNotifier()
+    private let journal = Journal()
+
+    public init(_ configuration: DaemonConfiguration) {
+        self.configuration = configuration
+    }
+
+    /// Runs until SIGTERM or SIGINT.
+    /// - Returns: the exit status: 0 after a graceful stop, 1 when start-up failed (the reason
+    ///   is on stderr).
+    public func run() -> Int32 {
+        SignalWaiter.blockSignals()
+
+        // The spool and its lock: one daemon per spool.
+        let spool: Spool
+        let lock: SpoolLock
+        do {
+            spool = try Spool(root: configuration.spoolRoot)
+            lock = try SpoolLock(spool: spool)
+        } catch {
+            DaemonLog.fatal("\(error)")
+            return 1
+        }
+        defer { lock.release() }
+
+        // The rules: a start without rules would let every record pass unseen.
+        let source = RuleWatcher.Source(layers: RuleLayers(directories: configuration.ruleDirectories),
+                                        configPath: configuration.configPath,
+                                        configMustExist: configuration.configMustExist)
+        let generation: RuleGeneration
+        do {
+            generation = try source.load()
+        } catch let error as RuleLoadError {
+            DaemonLog.fatal("rules not loaded:\n\(error.description)\n\(error.issues.count) problem\(error.issues.count == 1 ? "" : "s"); not started")
+            return 1
+        } catch {
+            DaemonLog.fatal("rules not loaded: \(error); not started")
+            return 1
+        }
+
+        let watcher: SpoolWatcher
+        do {
+            watcher = try SpoolWatcher(spool: spool)
+        } catch {
+            DaemonLog.fatal("\(error)")
+            return 1
+        }
+
+        let state = DaemonState(rulesVersion: generation.version)
+        let writer = JournalWriter(journal: journal, capacity: Daemon.maximumInFlight + 16)
+        let settler = Settler(spool: spool, journal: journal, state: state)
+        let loop = IntakeLoop(spool: spool, watcher: watcher, writer: writer, settler: settler, journal: journal,
+                              state: state, rules: generation, notifier: notifier)
+
+        loop.announce(.started, "started on \(spool.root) with \(generation.rules.count) rules from \(generation.files.count) files, version \(generation.version)")
+        DaemonLog.notice("started on \(spool.root), rules version \(generation.version)")
+
+        let rules = RuleWatcher(source: source, state: state, notifier: notifier) { event, message, extra in
+            loop.announce(event, message, extra)
+        }
+        _ = SignalWaiter { signal in
+            switch signal {
+            case .stop:
+                state.requestStop()
+                watcher.wake()
+            case .reload:
+                state.requestReload()
+                rules.wake()
+            }
+        }
+        _ = Watchdog(notifier: notifier, state: state, status: loop.status)
+
+        loop.recover()
+        loop.rescan(olderThan: 0)
+        _ = try? notifier.notify(.ready, .status(loop.status()))
+
+        loop.run()
+
+        // Graceful stop: the records in hand are finished; the rest wait in new/.
+        _ = try? notifier.notify(.stopping)
+        if !state.waitUntilSettled(timeout: 10) {
+            DaemonLog.warning("stopping with \(state.inFlight) records unsettled in cur/ (journald slow or down); they are recovered at the next start")
+        }
+        let (processed, quarantined) = state.processed
+        let message = "stopping: \(processed) records processed (\(quarantined) quarantined); waiting records stay in new/"
+        loop.announce(.stopping, message)
+        DaemonLog.notice(message)
+        writer.close()
+        _ = writer.waitUntilIdle(timeout: .seconds(5))
+        return 0
+    }
+}

@@ -1,0 +1,56 @@
+// DaemonEvent: the daemon's own journal entries (SG_EVENT=…), each with its MESSAGE_ID.
+import Systemd
+
+/// Something the daemon itself reports to the duty officers and administrators.
+///
+/// Every event carries `SG_EVENT`, its own `MESSAGE_ID` (explained by the message catalog),
+/// `SG_SPOOL` (the spool root, so one daemon's events can be told from another's) and, when
+/// configured, `SG_STATION`.
+public enum DaemonEvent: String, CaseIterable, Sendable {
+    case started
+    case stopping
+    case rulesReloaded = "rules-reloaded"
+    case rulesRejected = "rules-rejected"
+    case recordQuarantined = "record-quarantined"
+    case journalUnavailable = "journal-unavailable"
+    case journalRecovered = "journal-recovered"
+    case spoolTrouble = "spool-trouble"
+
+    /// Stable ids; the catalog (systemd/stationguard.catalog) explains each.
+    public var messageID: MessageID {
+        let text: String
+        switch self {
+        case .started: text = "243b15f21c244d038903d20b5dae1ce7"
+        case .stopping: text = "7e4480c857e3452792eecccf3c25a2bd"
+        case .rulesReloaded: text = "e4a2ff4d5a354fd8aa61cbe418d4771b"
+        case .rulesRejected: text = "0064e45165464775bfd20a5856a75bce"
+        case .recordQuarantined: text = "351fcdd030fa4b778abb7476277c3970"
+        case .journalUnavailable: text = "367d58dd36854f89ad488923e919f666"
+        case .journalRecovered: text = "4f477eab07a5498094ded03a540d1aaa"
+        case .spoolTrouble: text = "560a3cf0575d461781f009a8ff0b4fb4"
+        }
+        return MessageID(text)!  // constants above: 32 lower-case hex digits each
+    }
+
+    /// How urgent the event is for a duty officer.
+    public var priority: JournalPriority {
+        switch self {
+        case .started, .stopping, .rulesReloaded, .journalRecovered: return .notice
+        case .rulesRejected, .recordQuarantined: return .warning
+        case .spoolTrouble, .journalUnavailable: return .error
+        }
+    }
+
+    /// The entry: the common fields, then `extra` (names must be valid journal field names).
+    func fields(message: String, spool: String, station: String?, rulesVersion: String?,
+                extra: [(String, String)] = []) -> [JournalField] {
+        var fields: [JournalField] = [
+            .message(message), .priority(priority), .messageID(messageID), .syslogIdentifier("stationguard"),
+            JournalField("SG_EVENT", rawValue), JournalField("SG_SPOOL", spool),
+        ]
+        if let station, !station.isEmpty { fields.append(JournalField("SG_STATION", station)) }
+        if let rulesVersion { fields.append(JournalField("SG_RULES_VERSION", rulesVersion)) }
+        for (name, value) in extra { fields.append(JournalField(name, value)) }
+        return fields
+    }
+}

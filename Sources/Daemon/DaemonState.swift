@@ -1,0 +1,135 @@
+// DaemonState: what the daemon's threads share (counters, journal state, requests), under one lock.
+import Foundation
+import Rules
+
+/// Whether alerts can reach journald.
+enum JournalState: Equatable {
+    case up
+    /// journald refused or vanished; records wait in cur/ and new/ until it is back.
+    case down(since: Date, reason: String)
+}
+
+/// The state the intake loop, the settler, the rule watcher, the signal waiter and the watchdog
+/// share. Every access takes the lock; nothing here blocks for long.
+final class DaemonState: @unchecked Sendable {
+    private let condition = NSCondition()
+
+    private var _stopRequested = false
+    private var _reloadRequested = false
+    private var _journal = JournalState.up
+    private var _pendingGeneration: RuleGeneration?
+    private var _rulesVersion: String
+    private var _processed = 0
+    private var _quarantined = 0
+    private var _waiting = 0
+    private var _inFlight = 0
+    private var _unfinishedLeft = false
+    private var _heartbeat = DaemonState.monotonicNow()
+
+    init(rulesVersion: String) { _rulesVersion = rulesVersion }
+
+    private func locked<T>(_ body: () -> T) -> T {
+        condition.lock()
+        defer { condition.unlock() }
+        return body()
+    }
+
+    // MARK: - Requests (from signals)
+
+    var stopRequested: Bool { locked { _stopRequested } }
+    func requestStop() { locked { _stopRequested = true; condition.broadcast() } }
+
+    /// Returns and clears a pending SIGHUP.
+    func takeReloadRequest() -> Bool { locked { defer { _reloadRequested = false }; return _reloadRequested } }
+    func requestReload() { locked { _reloadRequested = true } }
+
+    // MARK: - Rules
+
+    /// Hands a freshly compiled generation to the intake loop, which swaps it in between records.
+    func offer(_ generation: RuleGeneration) { locked { _pendingGeneration = generation } }
+    func takePendingGeneration() -> RuleGeneration? {
+        locked { defer { _pendingGeneration = nil }; return _pendingGeneration }
+    }
+    var rulesVersion: String {
+        get { locked { _rulesVersion } }
+        set { locked { _rulesVersion = newValue } }
+    }
+
+    // MARK: - Journal
+
+    var journal: JournalState { locked { _journal } }
+    /// Marks journald down; returns true if it was up (the first report of an outage).
+    @discardableResult
+    func journalDown(_ reason: String) -> Bool {
+        locked {
+            if case .down = _journal { return false }
+            _journal = .down(since: Date(), reason: reason)
+            return true
+        }
+    }
+    func journalUp() { locked { _journal = .up } }
+
+    // MARK: - Records
+
+    var waiting: Int {
+        get { locked { _waiting } }
+        set { locked { _waiting = newValue } }
+    }
+    var processed: (all: Int, quarantined: Int) { locked { (_processed, _quarantined) } }
+    var inFlight: Int { locked { _inFlight } }
+
+    /// A record was claimed and handed to the journal writer.
+    func claimed() { locked { _inFlight += 1 } }
+
+    /// The settler finished with `count` records, `settled` of them filed (`quarantined` in
+    /// quarantine/); the rest stay in cur/.
+    func finished(_ count: Int, settled: Int, quarantined: Int) {
+        locked {
+            _inFlight -= count
+            _processed += settled
+            _quarantined += quarantined
+            if settled < count { _unfinishedLeft = true }
+            condition.broadcast()
+        }
+    }
+
+    /// Whether records were left in cur/ since the last recovery pass (journal or spool trouble).
+    func takeUnfinishedLeft() -> Bool { locked { defer { _unfinishedLeft = false }; return _unfinishedLeft } }
+    func markUnfinishedLeft() { locked { _unfinishedLeft = true } }
+
+    /// Waits until no record is in flight, or `timeout` seconds pass; true when none is.
+    /// The intake loop calls it, so it keeps the heartbeat going: waiting on a slow journald is
+    /// not a hung daemon.
+    func waitUntilSettled(timeout: Double) -> Bool {
+        let deadline = Date(timeIntervalSinceNow: timeout)
+        condition.lock()
+        defer { condition.unlock() }
+        while _inFlight > 0 && Date() < deadline {
+            _ = condition.wait(until: min(deadline, Date(timeIntervalSinceNow: 1)))
+            _heartbeat = DaemonState.monotonicNow()
+        }
+        return _inFlight == 0
+    }
+
+    /// Waits until fewer than `limit` records are in flight, or `timeout` seconds pass.
+    func waitForRoom(below limit: Int, timeout: Double) {
+        let deadline = Date(timeIntervalSinceNow: timeout)
+        condition.lock()
+        defer { condition.unlock() }
+        while _inFlight >= limit && !_stopRequested {
+            if !condition.wait(until: deadline) { return }
+        }
+    }
+
+    // MARK: - Liveness
+
+    /// The intake loop calls this on every turn; the watchdog pings only while it is recent.
+    func beat() { locked { _heartbeat = DaemonState.monotonicNow() } }
+    var secondsSinceBeat: Double { locked { DaemonState.monotonicNow() - _heartbeat } }
+
+    static func monotonicNow() -> Double {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+    }
+}

@@ -1,0 +1,72 @@
+// Intake: the data path for one record, in one screen.
+//
+//   Spool.claim (new/ → cur/) → RecordDecoder.decode → RuleGeneration.evaluate
+//     → JournalWriter (one entry per alert) → Settler: Journal.synchronize, then Spool.settle
+//
+// Nothing here decides how a record is parsed or judged; each module does its own stage.
+import Foundation
+import Records
+import Rules
+import Spool
+import Systemd
+
+/// What the daemon makes of one claimed record, before anything is written.
+enum Judgement {
+    /// Accepted by Records; `alerts` are what the rules in force say about it.
+    case accepted(Record, [Alert])
+    /// Not acceptable (unreadable, not JSON, schema violation): the reason in plain words.
+    case refused(reason: String)
+
+    /// Judges a claimed record with one generation of rules (never a half-loaded set: a
+    /// generation is immutable once compiled).
+    init(_ claimed: ClaimedRecord, rules: RuleGeneration) {
+        switch claimed.content {
+        case .unacceptable(let reason):
+            self = .refused(reason: reason)
+        case .bytes(let bytes):
+            switch RecordDecoder.decode(bytes, fileName: claimed.name) {
+            case .failure(let error): self = .refused(reason: error.reason)
+            case .success(let record): self = .accepted(record, rules.evaluate(record))
+            }
+        }
+    }
+}
+
+/// A claimed record on its way to journald and then to done/ or quarantine/.
+struct Dispatch: Sendable {
+    let claimed: ClaimedRecord
+    /// Where the settler files it once `entries` are in the journal.
+    let verdict: Verdict
+    /// The journal entries that must be stored before it is settled: its alerts (only those not
+    /// stored yet, after a crash), or the `record-quarantined` event.
+    let entries: [[JournalField]]
+
+    /// - Parameters:
+    ///   - alreadyStored: rule ids whose alerts for this record the journal already holds
+    ///     (found on recovery); their alerts are not sent again.
+    ///   - context: what the daemon's own events carry (spool, station, rules version).
+    init(_ claimed: ClaimedRecord, judgement: Judgement, alreadyStored: Set<String> = [], day: String,
+         context: EventContext) {
+        self.claimed = claimed
+        switch judgement {
+        case .accepted(_, let alerts):
+            verdict = .done(date: day)
+            entries = alerts.filter { !alreadyStored.contains($0.rule) }.map { alert in
+                alert.journalFields.map { JournalField($0.name, $0.value) }
+            }
+        case .refused(let reason):
+            verdict = .quarantine(reason: reason)
+            entries = [DaemonEvent.recordQuarantined.fields(
+                message: "\(claimed.name): record quarantined: \(reason)",
+                spool: context.spool, station: context.station, rulesVersion: context.rulesVersion,
+                extra: [("SG_SPOOL_FILE", claimed.name), ("SG_REASON", reason)])]
+        }
+    }
+}
+
+/// What every daemon event carries.
+struct EventContext: Sendable {
+    var spool: String
+    var station: String?
+    var rulesVersion: String?
+}

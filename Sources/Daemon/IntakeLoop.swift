@@ -1,0 +1,282 @@
+// IntakeLoop: the daemon's main thread: hints and rescans in, claimed records out to the
+// journal writer; recovery of cur/ at start-up and after a journald outage.
+import Foundation
+import Records
+import Rules
+import Spool
+import Systemd
+
+final class IntakeLoop: @unchecked Sendable {
+    private let spool: Spool
+    private let watcher: SpoolWatcher
+    private let writer: JournalWriter
+    private let settler: Settler
+    private let journal: Journal
+    private let state: DaemonState
+    private let notifier: ServiceNotifier
+    /// The rules in force; replaced only between two records, on this thread.
+    private var rules: RuleGeneration
+    /// Names hinted or scanned in new/, oldest first, each once; taken from `head` on (no O(n)
+    /// removal at the front during a burst of thousands).
+    private var waiting: [String] = []
+    private var head = 0
+    private var waitingSet = Set<String>()
+    private var lastScan = 0.0
+    private var backoff = 0.5
+    private var lastPruned = ""
+
+    init(spool: Spool, watcher: SpoolWatcher, writer: JournalWriter, settler: Settler, journal: Journal,
+         state: DaemonState, rules: RuleGeneration, notifier: ServiceNotifier) {
+        self.spool = spool
+        self.watcher = watcher
+        self.writer = writer
+        self.settler = settler
+        self.journal = journal
+        self.state = state
+        self.rules = rules
+        self.notifier = notifier
+    }
+
+    // MARK: - The loop
+
+    func run() {
+        while !state.stopRequested {
+            state.beat()
+            if case .down = state.journal {
+                awaitJournal()
+                continue
+            }
+            if state.takeUnfinishedLeft() { recover() }
+            if DaemonState.monotonicNow() - lastScan >= Daemon.rescanInterval {
+                rescan(olderThan: Daemon.settleTime)
+                pruneOncePerDay()
+            }
+            if head < waiting.count {
+                if state.inFlight >= Daemon.maximumInFlight {
+                    state.waitForRoom(below: Daemon.maximumInFlight, timeout: 0.5)
+                    continue
+                }
+                let name = waiting[head]
+                head += 1
+                if head == waiting.count {
+                    waiting.removeAll(keepingCapacity: true)
+                    head = 0
+                }
+                waitingSet.remove(name)
+                state.waiting = waiting.count - head
+                intake(name)
+                continue
+            }
+            do {
+                switch try watcher.wait(timeout: 1) {
+                case .names(let names): add(names)
+                case .rescan: rescan(olderThan: 0)
+                case .timeout, .woken: break
+                }
+            } catch {
+                trouble("\(error)")
+                Thread.sleep(forTimeInterval: 1)
+            }
+        }
+    }
+
+    /// Claims one record from new/ and sends it on its way.
+    private func intake(_ name: String) {
+        let claimed: ClaimedRecord?
+        do {
+            claimed = try spool.claim(name)
+        } catch {
+            trouble("\(error)")
+            return
+        }
+        guard let claimed else { return }  // taken meanwhile, or its twin is still in cur/
+        dispatch(claimed, lookUp: nil)
+    }
+
+    /// Judges a claimed record with the rules in force and hands its entries to the writer.
+    /// - Parameter stored: on recovery, the journal look-up; alerts it already holds are not sent.
+    private func dispatch(_ claimed: ClaimedRecord, lookUp stored: StoredAlerts?) {
+        if let newer = state.takePendingGeneration() { rules = newer }  // between records only
+        let judgement = Judgement(claimed, rules: rules)
+        var alreadyStored = Set<String>()
+        if let stored, case .accepted(let record, _) = judgement {
+            do {
+                alreadyStored = try stored.rules(for: record)
+            } catch {
+                trouble("\(claimed.name): journal look-up failed: \(error); its alerts are sent again")
+            }
+        }
+        let day = Spool.day(of: Date(), in: rules.config.timeZone)
+        let item = Dispatch(claimed, judgement: judgement, alreadyStored: alreadyStored, day: day, context: context())
+        if case .refused(let reason) = judgement {
+            DaemonLog.warning("\(claimed.name): quarantined: \(reason)")
+        }
+        state.claimed()
+        let settler = self.settler
+        while true {
+            do {
+                try writer.submit(item.entries) { report in settler.deliver(item, report) }
+                return
+            } catch JournalWriter.Refusal.full {
+                state.beat()
+                _ = writer.waitUntilIdle(timeout: .milliseconds(200))
+            } catch {
+                // Closed: only at shutdown, after this loop ended. The record stays in cur/.
+                state.finished(1, settled: 0, quarantined: 0)
+                return
+            }
+        }
+    }
+
+    // MARK: - new/
+
+    func rescan(olderThan age: Double) {
+        lastScan = DaemonState.monotonicNow()
+        do {
+            add(try spool.scan(olderThan: age))
+        } catch {
+            trouble("\(error)")
+        }
+    }
+
+    private func add(_ names: [String]) {
+        for name in names where waitingSet.insert(name).inserted { waiting.append(name) }
+        state.waiting = waiting.count - head
+    }
+
+    /// Removes done/ day folders older than the station's retention, once per station day.
+    private func pruneOncePerDay() {
+        let today = Spool.day(of: Date(), in: rules.config.timeZone)
+        guard today != lastPruned else { return }
+        lastPruned = today
+        do {
+            let removed = try spool.prune(olderThan: rules.config.doneRetentionDays, today: today)
+            if !removed.isEmpty {
+                DaemonLog.notice("removed \(removed.count) day folders from done/ (older than \(rules.config.doneRetentionDays) days)")
+            }
+        } catch {
+            trouble("\(error)")
+        }
+    }
+
+    // MARK: - cur/ and journald outages
+
+    /// Processes again every record left in cur/, sending only the alerts the journal lacks.
+    /// Waits for records in flight first, so nothing in cur/ is being worked on meanwhile.
+    func recover() {
+        guard state.waitUntilSettled(timeout: 30) else {
+            state.markUnfinishedLeft()
+            return
+        }
+        _ = state.takeUnfinishedLeft()  // this pass takes up whatever was left; new failures mark again
+        let names: [String]
+        do {
+            names = try spool.unfinished()
+        } catch {
+            trouble("\(error)")
+            return
+        }
+        guard !names.isEmpty else { return }
+        // Let journald store everything sent before (by us or by a daemon that was killed).
+        do {
+            try journal.synchronize(timeout: .seconds(10))
+        } catch let error where error.isUnavailable {
+            if state.journalDown("\(error)") {
+                DaemonLog.warning("journald unavailable (\(error)); \(names.count) records wait in cur/, retrying with backoff")
+            }
+            return
+        } catch {
+            // Not root (journald's varlink socket is root's only): a marker entry does the same.
+            do {
+                try JournalBarrier.pass(journal)
+            } catch {
+                // Re-sending is the safe side: a duplicate alert, never a lost one.
+                DaemonLog.warning("cannot make sure journald stored what was sent (\(error)); the journal may be unreadable for this user (group systemd-journal?), so alerts already sent may be sent again")
+            }
+        }
+        let stored: StoredAlerts
+        do {
+            stored = try StoredAlerts()
+        } catch {
+            trouble("cannot read the journal to recover cur/ (\(error)); \(names.count) records wait in cur/")
+            state.markUnfinishedLeft()
+            return
+        }
+        DaemonLog.notice("recovering \(names.count) records left in cur/")
+        for name in names {
+            state.beat()
+            do {
+                if let claimed = try spool.resume(name) { dispatch(claimed, lookUp: stored) }
+            } catch {
+                trouble("\(error)")
+            }
+        }
+        _ = state.waitUntilSettled(timeout: 30)
+    }
+
+    /// journald is down: wait with backoff, then recover cur/ and rescan new/.
+    private func awaitJournal() {
+        _ = try? notifier.notify(.status(status()))
+        _ = try? watcher.wait(timeout: backoff)  // a stop request wakes it; hints are re-found by the rescan
+        if state.stopRequested { return }
+        backoff = min(backoff * 2, 8)
+        guard state.waitUntilSettled(timeout: 5), journal.isAvailable else { return }
+        let outage = state.journal
+        state.journalUp()
+        recover()
+        if case .down = state.journal { return }  // still not there
+        guard !state.takeUnfinishedLeft() else {
+            state.journalDown("records still unsettled after recovery")
+            return
+        }
+        backoff = 0.5
+        // journal-unavailable can only be written now that journald listens again.
+        if case .down(let since, let reason) = outage {
+            let seconds = Int(-since.timeIntervalSinceNow)
+            announce(.journalUnavailable, "journald was unavailable for \(seconds) s (\(reason)); records waited in cur/ and new/",
+                     [("SG_REASON", reason)])
+        }
+        let message = "journald is back; records left in cur/ recovered, new/ rescanned"
+        DaemonLog.notice(message)
+        announce(.journalRecovered, message)
+        rescan(olderThan: 0)
+    }
+
+    // MARK: - Reporting
+
+    /// Writes a daemon event to the journal (not waited for).
+    func announce(_ event: DaemonEvent, _ message: String, _ extra: [(String, String)] = []) {
+        var context = self.context()
+        if extra.contains(where: { $0.0 == "SG_RULES_VERSION" }) { context.rulesVersion = nil }
+        let fields = event.fields(message: message, spool: context.spool, station: context.station,
+                                  rulesVersion: context.rulesVersion, extra: extra)
+        try? writer.submit([fields]) { _ in }
+    }
+
+    /// A spool problem: the daemon's log and a spool-trouble event.
+    private func trouble(_ text: String) {
+        DaemonLog.warning(text)
+        announce(.spoolTrouble, text)
+    }
+
+    func context() -> EventContext {
+        EventContext(spool: spool.root, station: rules.config.stationCode, rulesVersion: state.rulesVersion)
+    }
+
+    /// The STATUS= line: records processed, queue depth, rules generation, journal state.
+    func status() -> String {
+        let (processed, quarantined) = state.processed
+        let journalText: String
+        switch state.journal {
+        case .up:
+            if let since = writer.sendingSince, ContinuousClock.now - since > .seconds(5) {
+                journalText = "journal stalled (no answer for \(ContinuousClock.now - since))"
+            } else {
+                journalText = "journal ok"
+            }
+        case .down(let since, let reason):
+            journalText = "journal unavailable since \(Int(-since.timeIntervalSinceNow)) s (\(reason)); records wait"
+        }
+        return "\(processed) records processed (\(quarantined) quarantined), \(state.waiting) waiting, \(state.inFlight) in flight; rules \(state.rulesVersion); \(journalText)"
+    }
+}

@@ -1,0 +1,105 @@
+// Settler: files records in done/ or quarantine/ once journald holds their entries.
+//
+// The journal writer reports each record's batch here (on its thread); the settler takes every
+// report that has arrived, asks journald once to store all it has received
+// (Journal.synchronize, as `journalctl --sync`), and only then settles the records. So a record
+// in done/ has its alerts stored, not merely sent, even if journald is stopped a moment later
+// and drops its socket queue. One synchronize serves a whole group, so its cost is shared.
+//
+// No fsync per record on this hot path: records are settled with deferred durability and the
+// spool's folders are fsynced once per group (Spool.sync). A record whose settling is lost in a
+// crash reappears in cur/, and recovery looks its alerts up in the journal and sends only the
+// missing ones, so re-processing is safe.
+import Foundation
+import Spool
+import Systemd
+
+final class Settler: @unchecked Sendable {
+    private let spool: Spool
+    private let journal: Journal
+    private let state: DaemonState
+    private let condition = NSCondition()
+    private var reports: [(Dispatch, JournalWriter.Report)] = []
+    /// Whether journald lets us synchronize (its varlink socket is root's only). Without it,
+    /// "handed over" is all the daemon can know, and it settles on that.
+    private var synchronizes = true
+
+    init(spool: Spool, journal: Journal, state: DaemonState) {
+        self.spool = spool
+        self.journal = journal
+        self.state = state
+        let thread = Thread { [self] in run() }
+        thread.name = "settler"
+        thread.start()
+    }
+
+    /// Called by the journal writer's completion, on its thread.
+    func deliver(_ dispatch: Dispatch, _ report: JournalWriter.Report) {
+        condition.lock()
+        reports.append((dispatch, report))
+        condition.signal()
+        condition.unlock()
+    }
+
+    private func run() {
+        while true {
+            condition.lock()
+            while reports.isEmpty { condition.wait() }
+            let group = reports
+            reports.removeAll(keepingCapacity: true)
+            condition.unlock()
+            settle(group)
+        }
+    }
+
+    private func settle(_ group: [(Dispatch, JournalWriter.Report)]) {
+        if let failed = group.first(where: { !$0.1.isComplete }) {
+            let reason = failed.1.error.map { "\($0)" } ?? "journald did not take every entry"
+            leave(group, because: reason)
+            return
+        }
+        if case .down = state.journal {
+            // An earlier group failed: these may have reached a journald that is gone. Recovery
+            // looks them up when journald is back.
+            state.finished(group.count, settled: 0, quarantined: 0)
+            return
+        }
+        if synchronizes && group.contains(where: { !$0.0.entries.isEmpty }) {
+            do {
+                try journal.synchronize(timeout: .seconds(10))
+            } catch let error where error == .failed(function: "connect", errno: .permissionDenied)
+                || error == .failed(function: "connect", errno: Errno(rawValue: EPERM)) {
+                synchronizes = false
+                DaemonLog.warning("\(Journal.varlinkPath): \(error): cannot ask journald to store entries (not root); records are settled once handed over")
+            } catch {
+                leave(group, because: "\(error)")
+                return
+            }
+        }
+        var settled = 0, quarantined = 0
+        for (dispatch, _) in group {
+            do {
+                try spool.settle(dispatch.claimed, verdict: dispatch.verdict, durability: .deferred)
+                settled += 1
+                if case .quarantine = dispatch.verdict { quarantined += 1 }
+            } catch {
+                // The record stays in cur/; the next recovery pass takes it up again.
+                DaemonLog.warning("\(dispatch.claimed.name): cannot settle: \(error); it stays in cur/")
+            }
+        }
+        do {
+            try spool.sync()
+        } catch {
+            DaemonLog.warning("\(error); the group's moves are made durable at the next sync")
+        }
+        state.finished(group.count, settled: settled, quarantined: quarantined)
+    }
+
+    /// journald failed: every record of the group stays in cur/ until it is back.
+    private func leave(_ group: [(Dispatch, JournalWriter.Report)], because reason: String) {
+        if state.journalDown(reason) {
+            DaemonLog.warning("journald unavailable (\(reason)); records wait in cur/ and new/, retrying with backoff")
+        }
+        state.finished(group.count, settled: 0, quarantined: 0)
+    }
+}

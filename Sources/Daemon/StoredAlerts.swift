@@ -1,0 +1,57 @@
+// StoredAlerts: which of a record's alerts the journal already holds (recovery after a crash).
+import Glibc
+import Records
+import Systemd
+
+/// Looks records up in the local journal by `SG_RECORD_ID` + `SG_RECORD_SHA256`, among the
+/// entries this user (`_UID`) sent as `stationguard`.
+///
+/// Open it after `Journal.synchronize()`, so that every entry sent before (by this process or
+/// one that was killed) is stored and seen. One reader serves a whole recovery pass.
+final class StoredAlerts {
+    private let reader: JournalReader
+
+    init() throws { reader = try JournalReader() }
+
+    /// The rule ids (`SG_RULE`) of the stationguard entries already stored for `record`.
+    func rules(for record: Record) throws -> Set<String> {
+        reader.removeMatches()
+        try reader.addMatch("SG_RECORD_ID", record.id)
+        try reader.addMatch("SG_RECORD_SHA256", record.sha256)
+        try reader.addMatch("SYSLOG_IDENTIFIER", "stationguard")
+        // journald sets _UID itself: entries another user sent cannot pose as ours.
+        try reader.addMatch("_UID", String(getuid()))
+        try reader.seekHead()
+        var rules = Set<String>()
+        while let entry = try reader.next() {
+            if let rule = entry["SG_RULE"] { rules.insert(rule) }
+        }
+        return rules
+    }
+}
+
+/// Waits until journald has processed every entry sent before, without root: sends a marker
+/// entry and reads until it is there. journald reads its socket in order, so once the marker
+/// is readable, everything sent before it (by this process or one that was killed) is too.
+/// Used for recovery when `Journal.synchronize()` is refused (its varlink socket is root's only).
+enum JournalBarrier {
+    /// - Throws: `JournalError` when the marker cannot be sent, or `BarrierTimeout`.
+    static func pass(_ journal: Journal, timeout: Double = 10) throws {
+        let marker = "\(getpid())-\(DaemonState.monotonicNow())"
+        try journal.send([.message("stationguard: recovery barrier \(marker)"), .priority(.info),
+                          .syslogIdentifier("stationguard"), JournalField("SG_BARRIER", marker)])
+        let reader = try JournalReader()
+        try reader.addMatch("SG_BARRIER", marker)
+        let deadline = DaemonState.monotonicNow() + timeout
+        while DaemonState.monotonicNow() < deadline {
+            try reader.seekHead()
+            if try reader.next() != nil { return }
+            _ = try reader.wait(timeout: .milliseconds(100))
+        }
+        throw BarrierTimeout()
+    }
+
+    struct BarrierTimeout: Error, CustomStringConvertible {
+        var description: String { "the recovery marker did not appear in the journal within the timeout" }
+    }
+}

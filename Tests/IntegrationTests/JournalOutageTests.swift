@@ -1,0 +1,93 @@
+// JournalOutageTests: journald stopped and started again while records flow. Runs beside a
+// private journald (scripts/private-journald) in a mount namespace of its own, so the
+// machine's journald is never touched; the daemon and journalctl join it with nsenter.
+import Foundation
+import XCTest
+
+final class JournalOutageTests: XCTestCase {
+    func testJournaldStoppedAndRestartedMidStreamLosesNothing() throws {
+        let scene = try Scene("outage")
+        defer { scene.remove() }
+
+        let journald = try PrivateJournald()
+        defer { journald.stop() }
+        scene.namespacePrefix = journald.prefix
+        func inside(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) { try journald.run(arguments) }
+
+        let manager = try NotifySocket(path: scene.root + "/notify")
+        let daemon = try DaemonProcess(scene, environment: ["NOTIFY_SOCKET": manager.path])
+        defer { daemon.stop() }
+        XCTAssertTrue(try waitUntil(timeout: 30) { try !scene.journalEvents("started").isEmpty }, daemon.log)
+
+        var staged: [String] = []
+        func feed(_ range: Range<Int>) throws {
+            for index in range {
+                let example = Fixtures.exampleNames[index % Fixtures.exampleNames.count]
+                staged.append(try scene.drop(scene.record(example, id: "\(scene.station)-\(index)"), name: "r\(index).json"))
+                Thread.sleep(forTimeInterval: 0.01)
+            }
+        }
+        try feed(0..<60)
+        let stopped = try inside([repository.path + "/scripts/private-journald", "stop"])
+        XCTAssertEqual(stopped.status, 0, stopped.err)
+        try feed(60..<120)
+        XCTAssertTrue(waitUntil(timeout: 20) { daemon.log.contains("journald unavailable") }, daemon.log)
+        let statuses = manager.receive(for: 3).filter { $0.contains("STATUS=") }
+        XCTAssertTrue(statuses.contains { $0.contains("journal unavailable since") && $0.contains("records wait") }, "\(statuses)")
+        XCTAssertLessThan(scene.doneNames().count, staged.count, "records wait while journald is down")
+        let started = try inside([repository.path + "/scripts/private-journald", "start"])
+        XCTAssertEqual(started.status, 0, started.err)
+        try feed(120..<150)
+
+        XCTAssertTrue(waitUntil(timeout: 60) { scene.doneNames().count == staged.count },
+                      "settled \(scene.doneNames().count) of \(staged.count); log:\n\(daemon.log)")
+        XCTAssertEqual(scene.names(in: "cur"), [])
+        XCTAssertTrue(try waitUntil(timeout: 20) { try !scene.journalEvents("journal-recovered").isEmpty }, daemon.log)
+        let unavailable = try scene.journalEvents("journal-unavailable")
+        XCTAssertEqual(unavailable.count, 1, "one outage, reported once journald was back")
+        XCTAssertEqual(unavailable.first?["MESSAGE_ID"], "367d58dd36854f89ad488923e919f666")
+        let predicted = alertKeys(try scene.predictedAlerts(for: staged), idKey: "record_id", ruleKey: "rule")
+        let stored = alertKeys(try scene.journalAlerts(), idKey: "SG_RECORD_ID", ruleKey: "SG_RULE")
+        XCTAssertEqual(stored.count, predicted.count, "each alert exactly once")
+        XCTAssertEqual(stored, predicted)
+        XCTAssertEqual(daemon.stop(), 0)
+    }
+}
+
+extension JournalOutageTests {
+    /// journald frozen (SIGSTOP) for a while: the watchdog keeps pinging (its timer does not
+    /// wait on the journal), STATUS= says the journal is in trouble, and once journald runs
+    /// again every record is settled with its alerts stored exactly once.
+    func testStalledJournaldKeepsTheWatchdogAndLosesNothing() throws {
+        let scene = try Scene("stall")
+        defer { scene.remove() }
+        let journald = try PrivateJournald()
+        defer { journald.stop() }
+        scene.namespacePrefix = journald.prefix
+        let manager = try NotifySocket(path: scene.root + "/notify")
+        let daemon = try DaemonProcess(scene, environment: ["NOTIFY_SOCKET": manager.path, "WATCHDOG_USEC": "30000000"])
+        defer { daemon.stop() }
+        XCTAssertTrue(daemon.waitUntilStarted(), daemon.log)
+
+        var staged: [String] = []
+        for index in 0..<40 {
+            let example = Fixtures.exampleNames[index % Fixtures.exampleNames.count]
+            staged.append(try scene.drop(scene.record(example, id: "\(scene.station)-\(index)"), name: "s\(index).json"))
+        }
+        XCTAssertEqual(try journald.run([repository.path + "/scripts/private-journald", "stall"]).status, 0)
+        for index in 40..<80 {
+            let example = Fixtures.exampleNames[index % Fixtures.exampleNames.count]
+            staged.append(try scene.drop(scene.record(example, id: "\(scene.station)-\(index)"), name: "s\(index).json"))
+        }
+        let during = manager.receive(for: 12)
+        XCTAssertEqual(try journald.run([repository.path + "/scripts/private-journald", "resume"]).status, 0)
+
+        XCTAssertGreaterThanOrEqual(during.filter { $0.contains("WATCHDOG=1") }.count, 4, "pings while journald is frozen: \(during)")
+        XCTAssertTrue(during.contains { $0.contains("journal stalled") || $0.contains("journal unavailable") }, "\(during)")
+        XCTAssertTrue(waitUntil(timeout: 60) { scene.doneNames().count == staged.count },
+                      "settled \(scene.doneNames().count) of \(staged.count); log:\n\(daemon.log)")
+        let predicted = alertKeys(try scene.predictedAlerts(for: staged), idKey: "record_id", ruleKey: "rule")
+        XCTAssertEqual(alertKeys(try scene.journalAlerts(), idKey: "SG_RECORD_ID", ruleKey: "SG_RULE"), predicted)
+        XCTAssertEqual(daemon.stop(), 0)
+    }
+}
