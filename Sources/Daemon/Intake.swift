@@ -51,7 +51,7 @@ struct Dispatch: Sendable {
         switch judgement {
         case .accepted(_, let alerts):
             verdict = .done(date: day)
-            entries = alerts.filter { !alreadyStored.contains($0.rule) }.map { alert in
+            entries = alerts.filter { !alreadyStored.contains($0.journalRule) }.map { alert in
                 alert.journalFields.map { JournalField($0.name, $0.value) }
             }
         case .refused(let reason):

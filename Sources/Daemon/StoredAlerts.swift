@@ -1,6 +1,7 @@
 // StoredAlerts: which of a record's alerts the journal already holds (recovery after a crash).
 import Glibc
 import Records
+import Rules
 import Systemd
 
 /// Looks records up in the local journal by `SG_RECORD_ID` + `SG_RECORD_SHA256`, among the
@@ -13,10 +14,13 @@ final class StoredAlerts {
 
     init() throws { reader = try JournalReader() }
 
-    /// The rule ids (`SG_RULE`) of the stationguard entries already stored for `record`.
+    /// The rule ids (`SG_RULE`, as the journal holds them: `Alert.journalRule`) of the
+    /// stationguard entries already stored for `record`.
     func rules(for record: Record) throws -> Set<String> {
         reader.removeMatches()
-        try reader.addMatch("SG_RECORD_ID", record.id)
+        // The journal holds the record id masked (ID numbers never leave unmasked), so the
+        // look-up compares masked with masked: the same function Alert.journalRecordID uses.
+        try reader.addMatch("SG_RECORD_ID", JournalText.mask(record.id))
         try reader.addMatch("SG_RECORD_SHA256", record.sha256)
         try reader.addMatch("SYSLOG_IDENTIFIER", "stationguard")
         // journald sets _UID itself: entries another user sent cannot pose as ours.
