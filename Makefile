@@ -57,10 +57,8 @@ install: $(BINARY)
 		[ -e "$$f" ] || continue; $(INSTALL) -D -m 0644 "$$f" $(DESTDIR)$(UNITDIR)/$$(basename "$$f"); done
 	for f in systemd/*.catalog; do \
 		[ -e "$$f" ] || continue; $(INSTALL) -D -m 0644 "$$f" $(DESTDIR)$(CATALOGDIR)/$$(basename "$$f"); done
-	for f in systemd/*tmpfiles*.conf systemd/tmpfiles.d/*.conf; do \
-		[ -e "$$f" ] || continue; $(INSTALL) -D -m 0644 "$$f" $(DESTDIR)$(TMPFILESDIR)/stationguard.conf; done
-	for f in systemd/*sysusers*.conf systemd/sysusers.d/*.conf; do \
-		[ -e "$$f" ] || continue; $(INSTALL) -D -m 0644 "$$f" $(DESTDIR)$(SYSUSERSDIR)/stationguard.conf; done
+	$(INSTALL) -D -m 0644 systemd/stationguard.tmpfiles $(DESTDIR)$(TMPFILESDIR)/stationguard.conf
+	$(INSTALL) -D -m 0644 systemd/stationguard.sysusers $(DESTDIR)$(SYSUSERSDIR)/stationguard.conf
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/stationguard

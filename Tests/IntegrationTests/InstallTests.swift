@@ -24,6 +24,11 @@ final class InstallTests: XCTestCase {
         for catalog in ((try? fm.contentsOfDirectory(atPath: repository.path + "/systemd")) ?? []) where catalog.hasSuffix(".catalog") {
             XCTAssertTrue(fm.fileExists(atPath: destination + "/usr/lib/systemd/catalog/" + catalog), catalog)
         }
+        // The spool folders and the service user come from these two: without them the unit cannot start.
+        XCTAssertEqual(try? String(contentsOfFile: destination + "/usr/lib/tmpfiles.d/stationguard.conf", encoding: .utf8),
+                       try String(contentsOfFile: repository.path + "/systemd/stationguard.tmpfiles", encoding: .utf8))
+        XCTAssertEqual(try? String(contentsOfFile: destination + "/usr/lib/sysusers.d/stationguard.conf", encoding: .utf8),
+                       try String(contentsOfFile: repository.path + "/systemd/stationguard.sysusers", encoding: .utf8))
 
         // The installed binary reads the installed config; a second install keeps the admin's config.
         try "station_code: EDITED\n".write(toFile: destination + "/etc/stationguard/stationguard.yaml", atomically: true, encoding: .utf8)
