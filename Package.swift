@@ -1,6 +1,6 @@
 // swift-tools-version: 6.0
 // StationGuard: keeps unsafe buses, drivers and luggage off the road.
-// Modules, dependencies one way: CEL (knows nothing of stations) ← Rules → Records;
+// Modules, dependencies one way: CivilCalendar ← CEL (knows nothing of stations) ← Rules → Records;
 // CSystemd ← Systemd; Spool; Daemon composes them; StationGuardCLI is the one binary.
 import PackageDescription
 
@@ -16,16 +16,18 @@ let package = Package(
     ],
     targets: [
         // The Common Expression Language: parser, checker, planner, evaluator.
-        .target(name: "CEL"),
+        .target(name: "CEL", dependencies: ["CivilCalendar"]),
+        // Proleptic Gregorian day numbers: the one calendar arithmetic CEL, Records and Spool share.
+        .target(name: "CivilCalendar"),
         // libsystemd (journal, sd_notify): a C shim and the only Swift code that touches it.
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
         .target(name: "Systemd", dependencies: ["CSystemd"]),
         // The kiosk contract: strict JSON, record schema, validation.
-        .target(name: "Records"),
+        .target(name: "Records", dependencies: ["CivilCalendar"]),
         // Rule sets: YAML files, layering, compiled CEL conditions, alerts.
         .target(name: "Rules", dependencies: ["CEL", "Records", .product(name: "Yams", package: "Yams")]),
         // The spool directory: claim, settle, quarantine, inotify.
-        .target(name: "Spool"),
+        .target(name: "Spool", dependencies: ["CivilCalendar"]),
         // `stationguard run`: composes Spool → Records → Rules → Journal → Spool.
         .target(name: "Daemon", dependencies: ["Spool", "Records", "Rules", "Systemd"]),
         .executableTarget(
@@ -36,6 +38,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "CELTests", dependencies: ["CEL"]),
+        .testTarget(name: "CivilCalendarTests", dependencies: ["CivilCalendar"]),
         .testTarget(name: "RecordsTests", dependencies: ["Records"], exclude: ["Corpus"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Records", "CEL"]),
         .testTarget(name: "SpoolTests", dependencies: ["Spool"]),

@@ -2,6 +2,7 @@
 // checks, arithmetic in nanoseconds (Int128, so no intermediate overflows), and calendar
 // fields in UTC, a fixed offset ("+08:00") or an IANA zone ("Asia/Shanghai").
 
+import CivilCalendar
 import Foundation
 
 enum CELTime {
@@ -33,29 +34,16 @@ enum CELTime {
     static func nanos(_ t: CELTimestamp) -> Int128 { Int128(t.seconds) * nanosPerSecond + Int128(t.nanos) }
     static func nanos(_ d: CELDuration) -> Int128 { Int128(d.seconds) * nanosPerSecond + Int128(d.nanos) }
 
-    // MARK: civil calendar (proleptic Gregorian; Howard Hinnant's algorithms)
+    // MARK: civil calendar (proleptic Gregorian; CivilCalendar holds the arithmetic)
 
-    static func daysFromCivil(_ y0: Int64, _ m: Int64, _ d: Int64) -> Int64 {
-        let y = m <= 2 ? y0 - 1 : y0
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = (m + 9) % 12
-        let doy = (153 * mp + 2) / 5 + d - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
+    @inline(__always)
+    static func daysFromCivil(_ y: Int64, _ m: Int64, _ d: Int64) -> Int64 {
+        CivilCalendar.daysFromCivil(year: y, month: m, day: d)
     }
 
-    static func civilFromDays(_ z0: Int64) -> (year: Int64, month: Int64, day: Int64) {
-        let z = z0 + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let y = yoe + era * 400
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (m <= 2 ? y + 1 : y, m, d)
+    @inline(__always)
+    static func civilFromDays(_ days: Int64) -> (year: Int64, month: Int64, day: Int64) {
+        CivilCalendar.civilFromDays(days)
     }
 
     // MARK: parsing and formatting
@@ -116,13 +104,8 @@ enum CELTime {
         return timestamp(nanos: Int128(secs) * nanosPerSecond + Int128(nanos))
     }
 
-    static func daysIn(month m: Int64, year y: Int64) -> Int64 {
-        switch m {
-        case 2: return (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)) ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
-        }
-    }
+    @inline(__always)
+    static func daysIn(month m: Int64, year y: Int64) -> Int64 { CivilCalendar.daysInMonth(year: y, month: m) }
 
     static func pad(_ v: Int64, _ w: Int) -> String {
         let s = String(v)

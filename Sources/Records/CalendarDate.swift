@@ -1,6 +1,8 @@
 // CalendarDate and RFC3339Timestamp: the contract's two time formats, parsed by hand so that
 // only the exact forms pass (no locale, no lenient formatter, no host time zone).
 
+import CivilCalendar
+
 /// A proleptic Gregorian calendar date, `YYYY-MM-DD`; only real dates exist (leap years honoured).
 public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConvertible {
     public let year: Int
@@ -45,41 +47,23 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
     static let monthNames = ["January", "February", "March", "April", "May", "June", "July", "August",
                              "September", "October", "November", "December"]
 
-    public static func isLeap(_ year: Int) -> Bool { (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 }
+    public static func isLeap(_ year: Int) -> Bool { CivilCalendar.isLeapYear(Int64(year)) }
 
     public static func daysIn(month: Int, year: Int) -> Int {
-        switch month {
-        case 2: return isLeap(year) ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
-        }
+        Int(CivilCalendar.daysInMonth(year: Int64(year), month: Int64(month)))
     }
 
     /// Days since 1970-01-01 (negative before).
     public var daysSinceEpoch: Int {
-        // Howard Hinnant's days_from_civil.
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = (month + 9) % 12
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146097 + doe - 719468
+        Int(CivilCalendar.daysFromCivil(year: Int64(year), month: Int64(month), day: Int64(day)))
     }
 
     /// The date `days` after 1970-01-01, clamped to 0001-01-01...9999-12-31 (so no input traps).
     public init(daysSinceEpoch days: Int) {
-        let z = min(max(days, -719_162), 2_932_896) + 719468
-        let era = (z >= 0 ? z : z - 146096) / 146097
-        let doe = z - era * 146097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        self.year = yoe + era * 400 + (m <= 2 ? 1 : 0)
-        self.month = m
-        self.day = d
+        let (y, m, d) = CivilCalendar.civilFromDays(Int64(min(max(days, -719_162), 2_932_896)))
+        self.year = Int(y)
+        self.month = Int(m)
+        self.day = Int(d)
     }
 
     public static func < (a: CalendarDate, b: CalendarDate) -> Bool {

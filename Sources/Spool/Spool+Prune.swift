@@ -1,4 +1,5 @@
 // Spool+Prune: retention for the audit archive, the one place the spool deletes records.
+import CivilCalendar
 import Glibc
 
 extension Spool {
@@ -69,17 +70,10 @@ extension Spool {
     }
 
     /// Days since 1970-01-01 of a real calendar date `YYYY-MM-DD` (no 02-30), else nil.
-    /// Howard Hinnant's days_from_civil, on the proleptic Gregorian calendar.
     static func dayNumber(_ text: String) -> Int? {
         guard let (year, month, day) = dayParts(text) else { return nil }
-        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
-        let lengths = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
-        guard day <= lengths[month - 1] else { return nil }
-        let shiftedYear = month <= 2 ? year - 1 : year  // years start in March: the leap day comes last
-        let era = (shiftedYear >= 0 ? shiftedYear : shiftedYear - 399) / 400
-        let yearOfEra = shiftedYear - era * 400
-        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
+        let (y, m, d) = (Int64(year), Int64(month), Int64(day))
+        guard d <= CivilCalendar.daysInMonth(year: y, month: m) else { return nil }
+        return Int(CivilCalendar.daysFromCivil(year: y, month: m, day: d))
     }
 }
