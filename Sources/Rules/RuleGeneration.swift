@@ -123,7 +123,8 @@ public final class RuleGeneration {
 
     static func reviewReason(_ v: Value) -> String {
         if case .error(let e) = v { return e.message }
-        return "the condition gave \(v.kindName), not true or false"
+        // CEL's own name for the value's type, as `type(x)` and CEL's error messages spell it.
+        return "the condition gave \(TaggedValue.typeName(v.runtimeType)), not true or false"
     }
 
     private func alert(_ rule: Rule, action: RuleAction, message: String, reason: String?, record: Record) -> Alert {
@@ -135,27 +136,4 @@ public final class RuleGeneration {
 
     /// Index of a set's params, for test overrides.
     func paramsIndex(of set: String) -> Int? { params.firstIndex { $0.name == set } }
-}
-
-extension Value {
-    /// The CEL type name of a value, for messages.
-    var kindName: String {
-        switch self {
-        case .null: return "null"
-        case .bool: return "bool"
-        case .int: return "int"
-        case .uint: return "uint"
-        case .double: return "double"
-        case .string: return "string"
-        case .bytes: return "bytes"
-        case .list: return "list"
-        case .map: return "map"
-        case .timestamp: return "timestamp"
-        case .duration: return "duration"
-        case .type: return "type"
-        case .object(let o): return o.type.name
-        case .optional: return "optional"
-        case .error: return "error"
-        }
-    }
 }

@@ -1,5 +1,6 @@
 // Evaluation: alerts, REVIEW on a missing field, messages, station time zone, journal fields.
 import XCTest
+import CEL
 import Records
 @testable import Rules
 
@@ -9,8 +10,7 @@ final class EvaluationTests: XCTestCase {
 
     override func setUpWithError() throws {
         scratch = Scratch()
-        scratch.write("v/capacity.yaml", Fixtures.capacity)
-        scratch.write("v/papers.yaml", Fixtures.papers)
+        scratch.writeFixtureRuleSets()
         generation = try loadRules([scratch.path("v")])
     }
 
@@ -185,16 +185,7 @@ final class EvaluationTests: XCTestCase {
 final class EvaluationEdgeTests: XCTestCase {
     func testNonBoolResultAndMissingTemplateField() throws {
         let s = Scratch()
-        s.write("v/edge.yaml", """
-        ruleset: edge
-        rules:
-          - id: E-001
-            title: dyn result
-            kind: driver
-            when: record.licence.valid_until
-            severity: warning
-            action: WARN
-            message: x
+        s.write("v/edge.yaml", Fixtures.dynResultRuleSet + "\n" + """
           - id: E-002
             title: fires with a hole that cannot be filled
             kind: departure
@@ -219,13 +210,24 @@ final class EvaluationEdgeTests: XCTestCase {
         XCTAssertEqual(dep.first?.message, "合同 ? / 班次 G1203-20261001")
         XCTAssertEqual(dep.map(\.action), [.warn, .warn])
     }
+
+    /// A non-bool result is named as CEL's `type()` names it (the words CEL's own errors use).
+    func testReviewReasonNamesTheResultTypeAsCELDoes() {
+        let cases: [(CEL.Value, String)] = [
+            (.null, "null_type"), (.int(1), "int"), (.list([]), "list"),
+            (.timestamp(CELTimestamp(seconds: 0, nanos: 0)), "google.protobuf.Timestamp"),
+            (.duration(CELDuration(seconds: 1, nanos: 0)), "google.protobuf.Duration"),
+        ]
+        for (value, name) in cases {
+            XCTAssertEqual(RuleGeneration.reviewReason(value), "the condition gave \(name), not true or false")
+        }
+    }
 }
 
 final class ConcurrencyTests: XCTestCase {
     func testConcurrentEvaluationsAgree() throws {
         let s = Scratch()
-        s.write("v/capacity.yaml", Fixtures.capacity)
-        s.write("v/papers.yaml", Fixtures.papers)
+        s.writeFixtureRuleSets()
         let g = try loadRules([s.path("v")])
         let records = [try record(Fixtures.departure, ["adults": .integer(49)]), try record(Fixtures.departure, ["adults": nil]),
                        try record(Fixtures.driver, ["recorded_at": .string("2026-10-01T03:00:00+08:00")])]
