@@ -9,8 +9,7 @@ final class BenchmarkTests: XCTestCase {
         let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let shipped = repo.appendingPathComponent("rules").path
         let s = Scratch()
-        s.write("v/capacity.yaml", Fixtures.capacity)
-        s.write("v/papers.yaml", Fixtures.papers)
+        s.writeFixtureRuleSets()
         var dirs = [s.path("v")]
         if FileManager.default.fileExists(atPath: shipped), (try? loadRules([shipped])) != nil { dirs = [shipped] }
         let g = try loadRules(dirs)

@@ -116,17 +116,7 @@ final class JournalMaskingTests: XCTestCase {
 
     func testReviewAlertJSONHasNoFieldBeyondTheJournal() throws {
         let s = Scratch()
-        s.write("v/edge.yaml", """
-        ruleset: edge
-        rules:
-          - id: E-001
-            title: dyn result
-            kind: driver
-            when: record.licence.valid_until
-            severity: warning
-            action: WARN
-            message: x
-        """)
+        s.write("v/edge.yaml", Fixtures.dynResultRuleSet)
         let g = try loadRules([s.path("v")])
         let a = try XCTUnwrap(g.evaluate(try record(Fixtures.driver)).first)
         XCTAssertEqual(a.action, .review)

@@ -9,20 +9,9 @@ final class LayeringTests: XCTestCase {
 
     func testOverrideMaskAndDisabled() throws {
         let s = Scratch()
-        s.write("vendor/capacity.yaml", Fixtures.capacity)
-        s.write("vendor/papers.yaml", Fixtures.papers)
+        s.writeFixtureRuleSets(in: "vendor")
         // The admin's capacity replaces the vendor's: T-001 only, as a WARN.
-        s.write("admin/capacity.yaml", """
-        ruleset: capacity
-        rules:
-          - id: T-001
-            title: over capacity (local)
-            kind: departure
-            when: record.adults > record.approved_passenger_seats
-            severity: warning
-            action: WARN
-            message: local
-        """)
+        s.write("admin/capacity.yaml", Fixtures.localCapacity(ruleID: "T-001"))
         let layers = RuleLayers(directories: [s.path("vendor"), s.path("admin")])
         XCTAssertEqual(states(layers), ["capacity vendor overridden", "capacity admin active", "papers vendor active"])
         var g = try RuleLoader(layers: layers).load()

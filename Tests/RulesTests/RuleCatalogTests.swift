@@ -54,25 +54,14 @@ final class RuleCatalogTests: XCTestCase {
 
     func testSwitchedOffRulesAndSetsAreExplainedButMasksAreSkipped() throws {
         let s = Scratch()
-        s.write("vendor/capacity.yaml", Fixtures.capacity)
-        s.write("vendor/papers.yaml", Fixtures.papers)
+        s.writeFixtureRuleSets(in: "vendor")
         var layers = RuleLayers(directories: [s.path("vendor")])
         // T-003 has enabled: false.
         XCTAssertEqual(catalogRuleIDs(RuleCatalog.make(layers: layers)), ["T-001", "T-002", "T-003", "P-001", "P-002", "P-003", "P-004"])
 
         // The admin's capacity, switched off, replaces the vendor's; a mask over papers leaves
         // the vendor's papers to explain (unmasking brings them back).
-        s.write("admin/capacity.yaml.disabled", """
-        ruleset: capacity
-        rules:
-          - id: T-009
-            title: over capacity (local)
-            kind: departure
-            when: record.adults > record.approved_passenger_seats
-            severity: warning
-            action: WARN
-            message: local
-        """)
+        s.write("admin/capacity.yaml.disabled", Fixtures.localCapacity(ruleID: "T-009"))
         try FileManager.default.createSymbolicLink(atPath: s.path("admin/papers.yaml"), withDestinationPath: "/dev/null")
         layers = RuleLayers(directories: [s.path("vendor"), s.path("admin")])
         let catalog = RuleCatalog.make(layers: layers)

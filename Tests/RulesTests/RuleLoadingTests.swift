@@ -5,8 +5,7 @@ import XCTest
 final class RuleLoadingTests: XCTestCase {
     func testFixturesLoad() throws {
         let s = Scratch()
-        s.write("v/capacity.yaml", Fixtures.capacity)
-        s.write("v/papers.yaml", Fixtures.papers)
+        s.writeFixtureRuleSets()
         let g = try loadRules([s.path("v")])
         XCTAssertEqual(g.rules.map(\.id), ["T-001", "T-002", "T-003", "P-001", "P-002", "P-003", "P-004"])
         XCTAssertEqual(g.rules.filter(\.enabled).count, 6)

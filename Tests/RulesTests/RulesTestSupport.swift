@@ -23,6 +23,12 @@ final class Scratch {
     }
 
     func path(_ relative: String) -> String { root + "/" + relative }
+
+    /// The two fixture rule sets, `capacity` and `papers`, as one layer in `folder`.
+    func writeFixtureRuleSets(in folder: String = "v") {
+        write(folder + "/capacity.yaml", Fixtures.capacity)
+        write(folder + "/papers.yaml", Fixtures.papers)
+    }
 }
 
 func loadRules(_ dirs: [String], config: StationConfig = StationConfig()) throws -> RuleGeneration {

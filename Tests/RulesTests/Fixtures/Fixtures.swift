@@ -3,6 +3,35 @@
 // them into temporary layer directories, where symlinks and renames can be exercised.
 
 enum Fixtures {
+    /// A driver rule whose condition gives a string (the licence's expiry date), not a bool:
+    /// every driver record gets a REVIEW alert.
+    static let dynResultRuleSet = """
+    ruleset: edge
+    rules:
+      - id: E-001
+        title: dyn result
+        kind: driver
+        when: record.licence.valid_until
+        severity: warning
+        action: WARN
+        message: x
+    """
+
+    /// An admin's one-rule replacement for `capacity`: a WARN, not a HOLD.
+    static func localCapacity(ruleID: String) -> String {
+        """
+        ruleset: capacity
+        rules:
+          - id: \(ruleID)
+            title: over capacity (local)
+            kind: departure
+            when: record.adults > record.approved_passenger_seats
+            severity: warning
+            action: WARN
+            message: local
+        """
+    }
+
     /// A departure rule set with params, a two-line folded condition and a disabled rule.
     static let capacity = """
     ruleset: capacity
