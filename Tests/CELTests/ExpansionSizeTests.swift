@@ -78,6 +78,20 @@ final class ExpansionSizeTests: XCTestCase {
         }
     }
 
+    func testMapsKeyedByMapsAreRejectedBeforeTheirTypesDouble() throws {
+        // `cel.bind(a1, {a0: a0}, ...)` nested 30 deep once had a type of 2^30 nodes.
+        let n = 30
+        let text = "cel.bind(a0, 1, " + (1...n).map { "cel.bind(a\($0), {a\($0 - 1): a\($0 - 1)}, " }.joined()
+            + "size(a\(n))" + String(repeating: ")", count: n + 1)
+        XCTAssertThrowsError(try env.compile(Source(text))) { error in
+            guard let e = error as? CompileError else { return XCTFail("\(error)") }
+            // Each level from a2 on is reported, its key type cut to *error* below: linear.
+            XCTAssertEqual(e.issues.count, n - 1)
+            XCTAssertEqual(e.issues.first?.message, "unsupported map key type 'map(int, int)' (must be bool, int, uint or string)")
+        }
+        XCTAssertNoThrow(try env.compile(Source("{'k': {1: {true: 2u}}}")))
+    }
+
     func testNodeCapStopsParsingWithAPosition() throws {
         var options = ParserOptions()
         options.maxNodes = 100

@@ -331,12 +331,25 @@ final class CheckRun {
     func checkMap(_ entries: [MapEntry]) -> CELType {
         var keyType: CELType?, valueType: CELType?
         for entry in entries {
-            keyType = join(keyType, check(entry.key))
+            keyType = join(keyType, mapKey(entry.key))
             var v = check(entry.value)
             if entry.optional { v = unwrapOptional(entry.value.id, v) }
             valueType = join(valueType, v)
         }
         return .map(keyType ?? freshParameter(), valueType ?? freshParameter())
+    }
+
+    /// A map literal's key type; one no map can hold is reported and becomes `error`. Besides
+    /// naming the mistake early, this keeps types small: `{a: a}` nested n deep would
+    /// otherwise have a type of 2^n nodes, and every later check walks it.
+    func mapKey(_ key: Expr) -> CELType {
+        let t = mapping.substitute(check(key), final: false)
+        switch t {
+        case .bool, .int, .uint, .string, .dyn, .parameter, .error: return t
+        default:
+            issues.unsupportedMapKeyType(key.id, t)
+            return .error
+        }
     }
 
     func checkComprehension(_ e: Expr, _ c: Comprehension) -> CELType {
