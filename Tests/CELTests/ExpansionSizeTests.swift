@@ -92,6 +92,35 @@ final class ExpansionSizeTests: XCTestCase {
         XCTAssertNoThrow(try env.compile(Source("{'k': {1: {true: 2u}}}")))
     }
 
+    /// Level i binds a fresh parameter P_i (the type of `[][0]`) to the type of a(i-1), and
+    /// a(i) is `{k_i: a(i-1)}`: map(P_i, T(i-1)), so T(i) has 2^i nodes once substituted.
+    static func parameterDoubling(_ n: Int) -> String {
+        var text = "cel.bind(a0, 1, "
+        for i in 1...n { text += "cel.bind(k\(i), [][0], cel.bind(a\(i), {k\(i): a\(i - 1)}, (k\(i) == a\(i - 1)) && " }
+        return text + "size(a\(n)) == 0" + String(repeating: "))", count: n) + ")"
+    }
+
+    func testTypeWalksAreMeteredSoParameterChainsStop() throws {
+        // Small: types of 2^8 nodes check well within the limit (and fail on the map key only at run time).
+        XCTAssertNoThrow(try env.compile(Source(Self.parameterDoubling(8))))
+        for n in [16, 30] {
+            XCTAssertThrowsError(try env.compile(Source(Self.parameterDoubling(n)))) { error in
+                guard let e = error as? CompileError else { return XCTFail("\(error)") }
+                XCTAssertTrue(e.issues.contains { $0.message.contains("expression too complex to type-check") },
+                              String(e.description.prefix(300)))
+                // Types in messages are cut at CELType.descriptionLimit characters.
+                XCTAssertTrue(e.issues.allSatisfy { $0.message.count < 3 * CELType.descriptionLimit })
+            }
+        }
+        let wide = CELType.map(.int, .int)
+        var t = wide
+        for _ in 0..<20 { t = .map(t, t) }
+        // The limit, overshot by at most one name, and the ellipsis.
+        XCTAssertTrue((CELType.descriptionLimit...CELType.descriptionLimit + 30).contains(t.description.count), "\(t.description.count)")
+        XCTAssertTrue(t.description.hasSuffix("…"))
+        XCTAssertEqual(CELType.map(.string, .list(.optional(.int))).description, "map(string, list(optional_type(int)))")
+    }
+
     func testNodeCapStopsParsingWithAPosition() throws {
         var options = ParserOptions()
         options.maxNodes = 100

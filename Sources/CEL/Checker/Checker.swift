@@ -103,6 +103,7 @@ final class CheckRun {
     var references: [Int: Reference] = [:]
     var issues: CheckerIssues
     var mapping = TypeMapping()
+    var reportedExhaustion = false
     var freshCount = 0
     /// Comprehension variables, innermost scope last.
     var scopes: [[String: CELType]] = []
@@ -117,11 +118,16 @@ final class CheckRun {
     func run() -> CheckResult {
         let root = check(parsed.expr)
         let finalTypes = types.map { $0.map { mapping.substitute($0, final: true) } }
+        let resultType = mapping.substitute(root, final: true)
+        if mapping.exhausted && !reportedExhaustion {
+            reportedExhaustion = true
+            issues.typesTooLarge(parsed.expr.id, steps: TypeMapping.stepLimit)
+        }
         let sorted = issues.issues.enumerated().sorted {
             $0.element.offset != $1.element.offset ? $0.element.offset < $1.element.offset : $0.offset < $1.offset
         }.map(\.element)
         return CheckResult(types: finalTypes, references: references, issues: sorted,
-                           resultType: mapping.substitute(root, final: true))
+                           resultType: resultType)
     }
 
     // MARK: - Nodes
@@ -139,6 +145,10 @@ final class CheckRun {
         case .comprehension(let c): t = checkComprehension(e, c)
         }
         setType(e.id, t)
+        if mapping.exhausted && !reportedExhaustion {
+            reportedExhaustion = true
+            issues.typesTooLarge(e.id, steps: TypeMapping.stepLimit)
+        }
         return t
     }
 
@@ -300,7 +310,7 @@ final class CheckRun {
     /// The element type shared by `previous` and `next`, or `dyn` when they differ.
     func join(_ previous: CELType?, _ next: CELType) -> CELType {
         guard let previous = previous else { return next }
-        if mapping.isAssignable(previous, next) { return TypeMapping.mostGeneral(previous, next) }
+        if mapping.isAssignable(previous, next) { return mapping.mostGeneral(previous, next) }
         return .dyn
     }
 
