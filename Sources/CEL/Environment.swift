@@ -35,6 +35,9 @@
 //   is never built; substring search is linear (TextSearch.swift, KMP over UTF-8).
 //   Depth: nesting 200 (ParserOptions.maxDepth; fits 256 KiB of stack in release builds,
 //   about 2 MiB in debug). Source: 100,000 Unicode scalars (ParserOptions.maxSourceLength).
+//   Size: 50,000 nodes after macro expansion (ParserOptions.maxNodes; macros use each
+//   argument once, so expansion is linear). Checking: 2,000,000 type-walk steps
+//   (TypeMapping.stepLimit), so types that double per nesting level stop the check.
 //   Regex (CELRegex): repeat counts <= 1,000, programs <= 10,000 instructions, group nesting
 //   <= 200; RE2 syntax without backreferences or lookaround. No protobuf messages, no
 //   `container` namespaces; host objects are ObjectValue.

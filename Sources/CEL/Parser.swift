@@ -3,13 +3,18 @@
 //
 // Hostile input: the source length, the nesting of the grammar and the depth of the
 // resulting tree are capped, so neither this parser nor the recursive checker and
-// planner behind it can exhaust the stack.
+// planner behind it can exhaust the stack. Every macro uses each argument once, so the
+// expanded tree grows linearly with the source; the node count is capped as well, checked
+// as each node is made, so a blow-up nobody foresaw still stops early with a parse error.
 
 public struct ParserOptions {
     /// Longest accepted source, in Unicode scalars.
     public var maxSourceLength = 100_000
     /// Deepest accepted tree (parentheses, calls, operator chains all count).
     public var maxDepth = 200
+    /// Most nodes in the tree after macro expansion (the largest station rule has a few
+    /// hundred); past it parsing fails with "expression too large" at the node being made.
+    public var maxNodes = 50_000
     /// Expand has/all/exists/exists_one/map/filter and the two-variable forms.
     public var macros = true
     public init() {}
@@ -83,14 +88,21 @@ struct Parser {
     mutating func node(_ kind: Expr.Kind, at offset: Int, children: [Expr] = []) throws -> Expr {
         var d = 0
         for c in children { d = max(d, depths[c.id]) }
-        d += 1
-        if d > options.maxDepth {
+        return Expr(id: try newID(at: offset, depth: d + 1), kind: kind)
+    }
+
+    /// The next node id (expressions and map entries), within the depth and size caps.
+    mutating func newID(at offset: Int, depth: Int) throws -> Int {
+        if depth > options.maxDepth {
             throw ParseFailure(message: "expression nested too deeply (limit \(options.maxDepth))", offset: offset)
         }
         let id = offsets.count
+        if id > options.maxNodes {
+            throw ParseFailure(message: "expression too large (limit \(options.maxNodes) nodes after macro expansion)", offset: offset)
+        }
         offsets.append(offset)
-        depths.append(d)
-        return Expr(id: id, kind: kind)
+        depths.append(depth)
+        return id
     }
 
     mutating func call(_ fn: String, _ args: [Expr], at offset: Int, target: Expr? = nil) throws -> Expr {
@@ -356,8 +368,7 @@ struct Parser {
                 let k = try parseExpr()
                 let colon = try expect(":")
                 let v = try parseExpr()
-                let id = offsets.count
-                offsets.append(colon.offset); depths.append(max(depths[k.id], depths[v.id]) + 1)
+                let id = try newID(at: colon.offset, depth: max(depths[k.id], depths[v.id]) + 1)
                 entries.append(MapEntry(id: id, key: k, value: v, optional: optional))
                 children.append(k); children.append(v)
                 if accept("}") { break }
@@ -371,6 +382,8 @@ struct Parser {
     // MARK: macros (cel-go parser/macro.go)
 
     static let accu = "@result"
+    /// The target of optMap/optFlatMap, bound once (`@` cannot start a source identifier).
+    static let optionalTarget = "@target"
 
     mutating func globalCall(_ name: String, args: [Expr], at offset: Int, nameOffset: Int) throws -> Expr {
         if options.macros, name == "has", args.count == 1 {
@@ -400,16 +413,18 @@ struct Parser {
             guard case .ident("cel") = target.kind else { break }
             return try bind(try iterName(args[0]), args[1], args[2], off)
         case ("optMap", 2), ("optFlatMap", 2):
-            // cel-go: `o.hasValue() ? optional.of(cel.bind(v, o.value(), e)) : optional.none()`
-            // (optFlatMap without the optional.of); the target is evaluated twice.
+            // cel-go writes `o.hasValue() ? optional.of(cel.bind(v, o.value(), e)) : optional.none()`
+            // (optFlatMap without the optional.of), copying `o`: a chain of n calls then
+            // expands to 2^n nodes. Here `o` is bound once to a name no source can spell:
+            // cel.bind(@target, o, @target.hasValue() ? ... @target.value() ... : optional.none()).
             let v = try iterName(args[0])
-            let again = try copy(target)
-            let has = try call("hasValue", [], at: off, target: target)
-            let value = try call("value", [], at: off, target: again)
+            let o = Parser.optionalTarget
+            let has = try call("hasValue", [], at: off, target: try ident(o, off))
+            let value = try call("value", [], at: off, target: try ident(o, off))
             var body = try bind(v, value, args[1], off)
             if name == "optMap" { body = try call("of", [body], at: off, target: try ident("optional", off)) }
             let none = try call("none", [], at: off, target: try ident("optional", off))
-            return try call(Operator.conditional, [has, body, none], at: off)
+            return try bind(o, target, try call(Operator.conditional, [has, body, none], at: off), off)
         case ("all", 2), ("all", 3), ("exists", 2), ("exists", 3):
             let v1 = try iterName(args[0])
             let v2 = args.count == 3 ? try iterName(args[1]) : nil
@@ -475,37 +490,6 @@ struct Parser {
         let c = Comprehension(iterVar: "#unused", iterRange: range, accuVar: v, accuInit: initE,
                               loopCondition: try lit(.bool(false), off), loopStep: try ident(v, off), result: body)
         return try node(.comprehension(c), at: off, children: [range, initE, body])
-    }
-
-    /// A copy of a subtree with fresh ids (for macros that use an argument twice).
-    mutating func copy(_ e: Expr) throws -> Expr {
-        let off = offsets[e.id]
-        switch e.kind {
-        case .literal, .ident: return try node(e.kind, at: off)
-        case .select(let o, let f, let t):
-            let o2 = try copy(o)
-            return try node(.select(operand: o2, field: f, testOnly: t), at: off, children: [o2])
-        case .call(let t, let f, let args):
-            let t2 = try t.map { try copy($0) }
-            return try call(f, try args.map { try copy($0) }, at: off, target: t2)
-        case .list(let els, let opt):
-            let els2 = try els.map { try copy($0) }
-            return try node(.list(elements: els2, optionalIndices: opt), at: off, children: els2)
-        case .map(let entries):
-            var out: [MapEntry] = []
-            for en in entries {
-                let k = try copy(en.key), v = try copy(en.value)
-                let id = offsets.count
-                offsets.append(offsets[en.id]); depths.append(max(depths[k.id], depths[v.id]) + 1)
-                out.append(MapEntry(id: id, key: k, value: v, optional: en.optional))
-            }
-            return try node(.map(entries: out), at: off, children: out.flatMap { [$0.key, $0.value] })
-        case .comprehension(let c):
-            let c2 = Comprehension(iterVar: c.iterVar, iterVar2: c.iterVar2, iterRange: try copy(c.iterRange), accuVar: c.accuVar,
-                                   accuInit: try copy(c.accuInit), loopCondition: try copy(c.loopCondition),
-                                   loopStep: try copy(c.loopStep), result: try copy(c.result))
-            return try node(.comprehension(c2), at: off, children: [c2.iterRange, c2.accuInit, c2.loopStep, c2.result])
-        }
     }
 
     /// Internal: `@mapInsert(map, key, value)` adds one entry (cel-go's `cel.@mapInsert`).

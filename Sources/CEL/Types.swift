@@ -24,26 +24,52 @@ public indirect enum CELType: Hashable, Sendable, CustomStringConvertible {
     /// The checker's marker for an expression that already failed to check.
     case error
 
-    /// The CEL spelling, as `type()` names it and error messages show it.
+    /// The CEL spelling, as `type()` names it and error messages show it; cut short with
+    /// "…" past `descriptionLimit` characters (a hostile expression's type can have 2^n nodes).
     public var description: String {
+        var out = ""
+        var budget = CELType.descriptionLimit
+        write(to: &out, budget: &budget)
+        return out
+    }
+
+    static let descriptionLimit = 1_000
+
+    /// Appends the spelling while `budget` (characters) lasts; visits O(budget) nodes.
+    private func write(to out: inout String, budget: inout Int) {
+        func leaf(_ s: String) {
+            if budget > 0 {
+                out += s; budget -= s.count
+                if budget <= 0 { out += "…" }
+            }
+        }
+        guard budget > 0 else { return }
+        func wrap(_ name: String, _ inner: [CELType]) {
+            leaf(name + "(")
+            for (i, t) in inner.enumerated() {
+                if i > 0 { leaf(", ") }
+                t.write(to: &out, budget: &budget)
+            }
+            leaf(")")
+        }
         switch self {
-        case .dyn: return "dyn"
-        case .null: return "null_type"
-        case .bool: return "bool"
-        case .int: return "int"
-        case .uint: return "uint"
-        case .double: return "double"
-        case .string: return "string"
-        case .bytes: return "bytes"
-        case .timestamp: return "google.protobuf.Timestamp"
-        case .duration: return "google.protobuf.Duration"
-        case .list(let e): return "list(\(e))"
-        case .map(let k, let v): return "map(\(k), \(v))"
-        case .object(let name): return name
-        case .type(let t): return "type(\(t))"
-        case .optional(let t): return "optional_type(\(t))"
-        case .parameter(let name): return name
-        case .error: return "*error*"
+        case .dyn: leaf("dyn")
+        case .null: leaf("null_type")
+        case .bool: leaf("bool")
+        case .int: leaf("int")
+        case .uint: leaf("uint")
+        case .double: leaf("double")
+        case .string: leaf("string")
+        case .bytes: leaf("bytes")
+        case .timestamp: leaf("google.protobuf.Timestamp")
+        case .duration: leaf("google.protobuf.Duration")
+        case .list(let e): wrap("list", [e])
+        case .map(let k, let v): wrap("map", [k, v])
+        case .object(let name): leaf(name)
+        case .type(let t): wrap("type", [t])
+        case .optional(let t): wrap("optional_type", [t])
+        case .parameter(let name): leaf(name)
+        case .error: leaf("*error*")
         }
     }
 }

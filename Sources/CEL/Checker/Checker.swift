@@ -103,6 +103,7 @@ final class CheckRun {
     var references: [Int: Reference] = [:]
     var issues: CheckerIssues
     var mapping = TypeMapping()
+    var reportedExhaustion = false
     var freshCount = 0
     /// Comprehension variables, innermost scope last.
     var scopes: [[String: CELType]] = []
@@ -117,11 +118,16 @@ final class CheckRun {
     func run() -> CheckResult {
         let root = check(parsed.expr)
         let finalTypes = types.map { $0.map { mapping.substitute($0, final: true) } }
+        let resultType = mapping.substitute(root, final: true)
+        if mapping.exhausted && !reportedExhaustion {
+            reportedExhaustion = true
+            issues.typesTooLarge(parsed.expr.id, steps: TypeMapping.stepLimit)
+        }
         let sorted = issues.issues.enumerated().sorted {
             $0.element.offset != $1.element.offset ? $0.element.offset < $1.element.offset : $0.offset < $1.offset
         }.map(\.element)
         return CheckResult(types: finalTypes, references: references, issues: sorted,
-                           resultType: mapping.substitute(root, final: true))
+                           resultType: resultType)
     }
 
     // MARK: - Nodes
@@ -139,6 +145,10 @@ final class CheckRun {
         case .comprehension(let c): t = checkComprehension(e, c)
         }
         setType(e.id, t)
+        if mapping.exhausted && !reportedExhaustion {
+            reportedExhaustion = true
+            issues.typesTooLarge(e.id, steps: TypeMapping.stepLimit)
+        }
         return t
     }
 
@@ -300,7 +310,7 @@ final class CheckRun {
     /// The element type shared by `previous` and `next`, or `dyn` when they differ.
     func join(_ previous: CELType?, _ next: CELType) -> CELType {
         guard let previous = previous else { return next }
-        if mapping.isAssignable(previous, next) { return TypeMapping.mostGeneral(previous, next) }
+        if mapping.isAssignable(previous, next) { return mapping.mostGeneral(previous, next) }
         return .dyn
     }
 
@@ -331,12 +341,25 @@ final class CheckRun {
     func checkMap(_ entries: [MapEntry]) -> CELType {
         var keyType: CELType?, valueType: CELType?
         for entry in entries {
-            keyType = join(keyType, check(entry.key))
+            keyType = join(keyType, mapKey(entry.key))
             var v = check(entry.value)
             if entry.optional { v = unwrapOptional(entry.value.id, v) }
             valueType = join(valueType, v)
         }
         return .map(keyType ?? freshParameter(), valueType ?? freshParameter())
+    }
+
+    /// A map literal's key type; one no map can hold is reported and becomes `error`. Besides
+    /// naming the mistake early, this keeps types small: `{a: a}` nested n deep would
+    /// otherwise have a type of 2^n nodes, and every later check walks it.
+    func mapKey(_ key: Expr) -> CELType {
+        let t = mapping.substitute(check(key), final: false)
+        switch t {
+        case .bool, .int, .uint, .string, .dyn, .parameter, .error: return t
+        default:
+            issues.unsupportedMapKeyType(key.id, t)
+            return .error
+        }
     }
 
     func checkComprehension(_ e: Expr, _ c: Comprehension) -> CELType {

@@ -46,6 +46,14 @@ struct CheckerIssues {
         report(id, "expression of type '\(type)' cannot be range of a comprehension (must be list, map, or dynamic)")
     }
 
+    mutating func unsupportedMapKeyType(_ id: Int, _ type: CELType) {
+        report(id, "unsupported map key type '\(type)' (must be bool, int, uint or string)")
+    }
+
+    mutating func typesTooLarge(_ id: Int, steps: Int) {
+        report(id, "expression too complex to type-check (its types took over \(steps) steps)")
+    }
+
     mutating func notAnOptionalFieldSelection(_ id: Int) {
         report(id, "unsupported optional field selection: the field must be a name")
     }

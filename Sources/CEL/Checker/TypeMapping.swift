@@ -6,6 +6,19 @@
 struct TypeMapping {
     private(set) var substitutions: [String: CELType] = [:]
 
+    /// Type walks allowed per check. Parameters bound to types that hold parameters can
+    /// make a 1 KB expression's types 2^n nodes once substituted; every walk here spends a
+    /// step per node visited, and when none are left walks stop (substitute gives `error`,
+    /// assign and the occurs check say no), so checking ends and the checker reports it.
+    /// A 50,000-node list spends about 250,000.
+    static let stepLimit = 2_000_000
+    private(set) var stepsLeft = TypeMapping.stepLimit
+    var exhausted: Bool { stepsLeft <= 0 }
+    private mutating func step() -> Bool {
+        stepsLeft -= 1
+        return stepsLeft > 0
+    }
+
     /// Whether a value of type `from` may be used where `to` is expected, binding type
     /// parameters on the way. On failure the mapping is left unchanged.
     mutating func isAssignable(_ from: CELType, _ to: CELType) -> Bool {
@@ -24,7 +37,8 @@ struct TypeMapping {
     }
 
     /// `t` with every bound parameter replaced; unbound ones become `dyn` when `final`.
-    func substitute(_ t: CELType, final: Bool) -> CELType {
+    mutating func substitute(_ t: CELType, final: Bool) -> CELType {
+        guard step() else { return .error }
         switch t {
         case .parameter(let name):
             if let s = substitutions[name] { return substitute(s, final: final) }
@@ -42,6 +56,7 @@ struct TypeMapping {
     // MARK: - Rules
 
     private mutating func assign(_ t1: CELType, _ t2: CELType) -> Bool {
+        guard step() else { return false }
         if case .parameter = t2 {
             let (valid, hasSub) = substitutes(t1, for: t2)
             if valid { return true }
@@ -66,9 +81,9 @@ struct TypeMapping {
         guard case .parameter(let name) = param else { return (false, false) }
         if t == param { return (true, true) }
         if let sub = substitutions[name] {
-            if t == sub { return (true, true) }
+            // (No `t == sub` shortcut: equality walks both trees, unmetered; assign is reflexive.)
             if assign(t, sub) {
-                let wider = TypeMapping.mostGeneral(t, sub)
+                let wider = mostGeneral(t, sub)
                 if notReferenced(name, in: wider) { substitutions[name] = wider }
                 return (true, true)
             }
@@ -82,7 +97,8 @@ struct TypeMapping {
     }
 
     /// The occurs check: binding `name` to `t` must not make a cyclic type.
-    private func notReferenced(_ name: String, in t: CELType) -> Bool {
+    private mutating func notReferenced(_ name: String, in t: CELType) -> Bool {
+        guard step() else { return false }
         switch t {
         case .parameter(let n):
             if n == name { return false }
@@ -95,11 +111,12 @@ struct TypeMapping {
     }
 
     /// Of two compatible types, the less specific (so `[1, dyn(2)]` is a `list(dyn)`).
-    static func mostGeneral(_ a: CELType, _ b: CELType) -> CELType {
+    mutating func mostGeneral(_ a: CELType, _ b: CELType) -> CELType {
         lessOrEquallySpecific(a, b) ? a : b
     }
 
-    private static func lessOrEquallySpecific(_ a: CELType, _ b: CELType) -> Bool {
+    private mutating func lessOrEquallySpecific(_ a: CELType, _ b: CELType) -> Bool {
+        guard step() else { return true }
         if a.isDynOrError { return true }
         if case .parameter = a { return true }
         if b.isDynOrError { return false }
