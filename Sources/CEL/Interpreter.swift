@@ -206,19 +206,19 @@ final class EqualsNode: Node {
         if case .error = a { return a }
         let b = rhs.eval(f)
         if case .error = b { return b }
-        if overdrawn(comparing: a, b, f) { return tagged(Program.budgetExceeded, id) }
-        return .bool(a.celEquals(b) != negated)
+        // Deep values are compared node by node against the budget (ValueSemantics).
+        guard let same = a.celEquals(b, budget: &f.budget) else { return tagged(Program.budgetExceeded, id) }
+        return .bool(same != negated)
     }
 }
 
-/// Comparing two large strings, bytes or lists reads up to the shorter one: charged like a
-/// scan, so a loop cannot compare megabytes per iteration for free. True when overdrawn.
+/// Ordering two large strings or bytes reads up to the shorter one: charged like a scan,
+/// so a loop cannot compare megabytes per iteration for free. True when overdrawn.
 @inline(__always) func overdrawn(comparing a: Value, _ b: Value, _ f: Frame) -> Bool {
     let size: Int
     switch (a, b) {
     case let (.string(x), .string(y)): size = min(x.utf8.count, y.utf8.count)
     case let (.bytes(x), .bytes(y)): size = min(x.count, y.count)
-    case let (.list(x), .list(y)): size = min(x.count, y.count)
     default: return false
     }
     if size < 1024 { return false }
@@ -505,7 +505,7 @@ final class InStringSetNode: Node {
             guard let i = members.firstIndex(of: s) else { return .bool(false) }
             return .bool(sameCodePoints(members[i], s))
         case .error: return v
-        default: return tagged(StandardLibrary.contains(v, list), id)
+        default: return metered(StandardLibrary.membership([v, list], &f.budget), f, id)
         }
     }
 }

@@ -148,20 +148,25 @@ enum StandardLibrary {
         }
     }
 
-    static func contains(_ e: Value, _ c: Value) -> Value {
-        switch c {
-        case .list(let xs):
-            for x in xs where x.celEquals(e) { return .bool(true) }
-            return .bool(false)
-        case .map(let m): return .bool(m[e] != nil)
-        default: return .noOverload(Operator.in, e, c)
-        }
-    }
-
-    /// `e in list` charged per 1,024 elements scanned (a map lookup is not a scan).
+    /// `e in list` spends what a list equality would (ValueSemantics): its elements by
+    /// number, and each element's walk as a nested value. `e in map` is a key lookup.
     static func membership(_ a: [Value], _ budget: inout Int) -> Value {
-        if case .list(let xs) = a[1], !Cost.spend(xs.count, &budget) { return Program.budgetExceeded }
-        return contains(a[0], a[1])
+        let e = a[0]
+        switch a[1] {
+        case .list(let xs):
+            let found = Cost.walk(&budget) { allowance -> Bool? in
+                allowance -= xs.count
+                if allowance < 0 { return nil }
+                for x in xs {
+                    guard let same = x.celEquals(e, allowance: &allowance, nested: true) else { return nil }
+                    if same { return true }
+                }
+                return false
+            }
+            return found.map(Value.bool) ?? Program.budgetExceeded
+        case .map(let m): return .bool(m[e] != nil)
+        default: return .noOverload(Operator.in, e, a[1])
+        }
     }
 
     static func size(_ a: Value) -> Value {

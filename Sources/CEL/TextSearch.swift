@@ -12,6 +12,30 @@ enum Cost {
         budget -= size >> 10
         return budget >= 0
     }
+
+    /// What opening a nested list, map, object or optional costs a walk, in `walk`'s
+    /// units: one budget unit, as a comprehension iteration costs. Values built by repeated
+    /// `cel.bind` share structure, so a walk can open 2^n containers of a value made in n
+    /// steps; counting only elements would let it run for minutes.
+    static let containerWeight = 1024
+
+    /// Runs a walk over values (`==`, `in`, `%s`) that spends a finer allowance, 1,024 to
+    /// the budget unit (one per element, entry or byte visited, `containerWeight` per
+    /// nested container opened), then charges the budget what it spent as `spend` would
+    /// have: so small walks stay free and a walk that overdraws is stopped mid-way rather
+    /// than charged after it finishes. The walk returns nil once its allowance is below
+    /// zero; `walk` then returns nil with the budget negative.
+    @inline(__always) static func walk<R>(_ budget: inout Int, _ body: (inout Int) -> R?) -> R? {
+        guard budget >= 0 else { return nil }
+        // The budget in the walk's units, plus the fraction of a unit `spend` would let
+        // pass; a host's huge limit saturates rather than overflows.
+        let start = budget > Int.max >> 11 ? Int.max >> 1 : budget << 10 | 1023
+        var allowance = start
+        let result = body(&allowance)
+        budget -= (start - allowance) >> 10
+        if result == nil { budget = min(budget, -1) }
+        return result
+    }
 }
 
 /// A needle prepared for repeated linear scans.

@@ -94,6 +94,7 @@ extension CELType {
 extension Value {
     /// CEL `==` on two non-error values: numbers compare across int/uint/double, other
     /// kinds must match (a mismatch is simply unequal), NaN is unequal to everything.
+    /// Not metered, for hosts; evaluation uses `celEquals(_:budget:)`.
     public func celEquals(_ other: Value) -> Bool {
         // One switch on `self`, then a pattern on `other`: matching a tuple of both would
         // copy (retain and release) both payloads on every comparison.
@@ -119,16 +120,6 @@ extension Value {
         case .bytes(let a):
             if case .bytes(let b) = other { return a == b }
             return false
-        case .list(let a):
-            guard case .list(let b) = other, a.count == b.count else { return false }
-            for k in 0..<a.count where !a[k].celEquals(b[k]) { return false }
-            return true
-        case .map(let a):
-            guard case .map(let b) = other, a.count == b.count else { return false }
-            for (k, v) in a.entries {
-                guard let w = b[k], v.celEquals(w) else { return false }
-            }
-            return true
         case .timestamp(let a):
             if case .timestamp(let b) = other { return a == b }
             return false
@@ -138,14 +129,75 @@ extension Value {
         case .type(let a):
             if case .type(let b) = other { return a.runtimeNormalised == b.runtimeNormalised }
             return false
+        case .list, .map, .object, .optional:
+            // Hosts comparing values they built themselves: the same walk, never stopped.
+            var unlimited = Int.max
+            return celEquals(other, allowance: &unlimited, nested: false) ?? false
+        case .error:
+            return false
+        }
+    }
+
+    /// `==` as evaluation runs it, paid from the evaluation budget (see `Cost.walk`): one
+    /// unit per 1,024 elements, entries, fields or bytes compared and one per nested list,
+    /// map, object or optional opened. Values built by repeated `cel.bind` share structure,
+    /// so `a == a` can open 2^n containers of a value built in n steps: the budget stops
+    /// it. nil when overdrawn (the walk stopped there). Scalars and short text cost nothing.
+    @inline(__always) func celEquals(_ other: Value, budget: inout Int) -> Bool? {
+        switch self {
+        case .list, .map, .object, .optional: break
+        case .string(let s): if s.utf8.count < 1024 { return celEquals(other) }
+        case .bytes(let b): if b.count < 1024 { return celEquals(other) }
+        default: return celEquals(other)
+        }
+        return Cost.walk(&budget) { celEquals(other, allowance: &$0, nested: false) }
+    }
+
+    /// The walk behind `==`, spending `allowance` (Cost.walk's units) only where it looks
+    /// inside: a kind or size mismatch is decided at once and free. A `nested` container
+    /// also costs `Cost.containerWeight` to open. nil once the allowance is below zero.
+    func celEquals(_ other: Value, allowance: inout Int, nested: Bool) -> Bool? {
+        let opening = nested ? Cost.containerWeight : 0
+        switch self {
+        case .string(let a):
+            guard case .string(let b) = other, a.utf8.count == b.utf8.count else { return false }
+            allowance -= a.utf8.count
+            return allowance < 0 ? nil : sameCodePoints(a, b)
+        case .bytes(let a):
+            guard case .bytes(let b) = other, a.count == b.count else { return false }
+            allowance -= a.count
+            return allowance < 0 ? nil : a == b
+        case .list(let a):
+            guard case .list(let b) = other, a.count == b.count else { return false }
+            allowance -= opening + a.count
+            if allowance < 0 { return nil }
+            for k in 0..<a.count {
+                guard let same = a[k].celEquals(b[k], allowance: &allowance, nested: true) else { return nil }
+                if !same { return false }
+            }
+            return true
+        case .map(let a):
+            guard case .map(let b) = other, a.count == b.count else { return false }
+            allowance -= opening + a.count
+            if allowance < 0 { return nil }
+            for (k, v) in a.entries {
+                guard let w = b[k] else { return false }
+                guard let same = v.celEquals(w, allowance: &allowance, nested: true) else { return nil }
+                if !same { return false }
+            }
+            return true
         case .object(let a):
             guard case .object(let b) = other else { return false }
             if a === b { return true }
             guard a.type === b.type, a.fields.count == b.fields.count else { return false }
+            allowance -= opening + a.fields.count
+            if allowance < 0 { return nil }
             for k in 0..<a.fields.count {
                 switch (a.fields[k], b.fields[k]) {
                 case (nil, nil): continue
-                case let (x?, y?): if !x.celEquals(y) { return false }
+                case let (x?, y?):
+                    guard let same = x.celEquals(y, allowance: &allowance, nested: true) else { return nil }
+                    if !same { return false }
                 default: return false
                 }
             }
@@ -154,11 +206,13 @@ extension Value {
             guard case .optional(let b) = other else { return false }
             switch (a, b) {
             case (nil, nil): return true
-            case let (x?, y?): return x.celEquals(y)
+            case let (x?, y?):
+                allowance -= opening + 1
+                return allowance < 0 ? nil : x.celEquals(y, allowance: &allowance, nested: true)
             default: return false
             }
-        case .error:
-            return false
+        default:
+            return celEquals(other)
         }
     }
 }

@@ -118,9 +118,89 @@ final class BudgetTests: XCTestCase {
     func testMembershipInLongListsIsCharged() {
         let (v, left) = run("[1, 2].map(i, '7' in t.split('')).all(x, !x)", t: String(repeating: "a", count: 4_096))
         XCTAssertTrue(TaggedValue.matches(v, expected: .bool(true)), "\(v)")
-        // Per call: split's scan (4) and list (4), then `in` scans 4,096 elements (4); two
-        // iterations of map, two of all.
-        XCTAssertEqual(left, 100_000 - 2 * 12 - 4)
+        // Per call: split's scan (4) and list (4), then `in` scans 4,096 elements (4) and
+        // compares a byte of each (4); two iterations of map, two of all.
+        XCTAssertEqual(left, 100_000 - 2 * 16 - 4)
+    }
+
+    // MARK: - Walks over values that share structure
+
+    /// `cel.bind(a0, 1, cel.bind(a1, {'k': a0, 'j': a0}, … tail(a_n)))`: n binds build a
+    /// value whose tree has 2^n leaves (each level holds the one below twice).
+    private func shared(_ n: Int, list: Bool = false, _ tail: (String) -> String) -> String {
+        var text = tail("a\(n)")
+        for i in stride(from: n, through: 1, by: -1) {
+            let below = "a\(i - 1)"
+            let level = list ? "[\(below), \(below)]" : "{'k': \(below), 'j': \(below)}"
+            text = "cel.bind(a\(i), \(level), \(text))"
+        }
+        return "cel.bind(a0, 1, \(text))"
+    }
+
+    func testDeepWalksOverSharedValuesStopAtTheBudget() {
+        // Before the walks were metered, `a == a` at n = 22 took 2.3 s in a debug build
+        // and n = 30 minutes; each of these opens 2^30 containers unless stopped.
+        let shapes: [(String, String)] = [
+            ("map ==", shared(30) { "\($0) == \($0)" }),
+            ("map !=", shared(30) { "\($0) != \($0)" }),
+            ("list ==", shared(30, list: true) { "\($0) == \($0)" }),
+            ("in list", shared(30) { "\($0) in [\($0)]" }),
+            ("optional ==", shared(30) { "optional.of(\($0)) == optional.of(\($0))" }),
+            ("%s of a map", shared(30) { "'%s'.format([\($0)]) == ''" }),
+            ("%s of a list", shared(30, list: true) { "'%s'.format([\($0)]) == ''" }),
+        ]
+        for (what, text) in shapes {
+            let (v, left) = run(text)
+            assertCostLimit(v, what)
+            XCTAssertLessThan(left, 0, "\(what): the walk spent the whole budget before stopping")
+        }
+    }
+
+    func testDeepEqualityChargesEveryNestedContainer() {
+        // n = 10: 2^10 - 1 maps of two entries each (2 per entry), 2^10 - 2 of them
+        // nested (1,024 each, one budget unit): 1,048,574 walk units, 1,023 budget units.
+        let (v, left) = run(shared(10) { "\($0) == \($0)" })
+        XCTAssertTrue(TaggedValue.matches(v, expected: .bool(true)), "\(v)")
+        XCTAssertEqual(left, 100_000 - (2 * 1_023 + 1_024 * 1_022) / 1_024)
+        // The same walk with a budget one unit short stops, one unit past the limit.
+        let (w, short) = run(shared(10) { "\($0) == \($0)" }, costLimit: 1_022)
+        assertCostLimit(w, "one unit short")
+        XCTAssertLessThan(short, 0)
+        // A flat list costs its elements and their bytes, no container: each split scans
+        // and builds 2,048 (2 + 2 units), the comparison 2,048 elements of one byte (4).
+        let (x, flat) = run("s.split('') == s.split('')", s: String(repeating: "a", count: 2_048))
+        XCTAssertTrue(TaggedValue.matches(x, expected: .bool(true)), "\(x)")
+        XCTAssertEqual(flat, 100_000 - 2 * (2 + 2) - 4)
+    }
+
+    func testMeteredEqualityKeepsItsMeaning() {
+        // Numbers across kinds, NaN, kind and size mismatches, code-point strings, nested.
+        let cases: [(String, Bool)] = [
+            ("[1, [2u], {'a': [3.0]}] == [1.0, [2], {'a': [3]}]", true),
+            ("[[0.0 / 0.0]] == [[0.0 / 0.0]]", false),
+            ("{'a': [1, 2]} == {'a': [1, 2, 3]}", false),
+            ("{'a': [1]} == {'b': [1]}", false),
+            ("[['\\u00e9']] == [['e\\u0301']]", false),
+            ("[optional.of([1])] == [optional.of([1])]", true),
+            ("[optional.none()] == [optional.of(1)]", false),
+            ("[[1]] in [[[2]], [[1]]]", true),
+            ("[b'ab'] in [[b'ab', b'c']]", false),
+            ("'%s'.format([[1, [2], {'b': 'x', 'a': [true]}]]) == \"[1, [2], {a: [true], b: x}]\"", true),
+        ]
+        for (text, expected) in cases {
+            let (v, _) = run(text)
+            XCTAssertTrue(TaggedValue.matches(v, expected: .bool(expected)), "\(text): \(v)")
+        }
+    }
+
+    func testHostEqualityIsNotMetered() {
+        // Hosts compare values they built; `celEquals(_:)` walks to the end.
+        var v = Value.int(1)
+        for _ in 0..<12 { v = .map(try! MapValue(pairs: [(.string("k"), v), (.string("j"), v)])) }
+        XCTAssertTrue(v.celEquals(v))
+        var budget = 3
+        XCTAssertNil(v.celEquals(v, budget: &budget))
+        XCTAssertLessThan(budget, 0)
     }
 
     // MARK: - Code points, not bytes

@@ -113,11 +113,9 @@ extension Extensions {
         },
         member("format", [("string_format", [.string, .list(.dyn)], .string)]) { a, budget in
             guard case .string(let f) = a[0], case .list(let args) = a[1] else { return nil }
-            // The result is linear in the template and the (already built) arguments, so it
-            // is charged after formatting, like any other call's result.
-            let v = StringFormat.format(f, args)
-            if case .string(let r) = v, !Cost.spend(r.utf8.count, &budget) { return Program.budgetExceeded }
-            return v
+            // The template was charged as the receiver; the pieces are charged as they are
+            // built (a `%s` of a value that shares structure can spell out 2^n nodes).
+            return StringFormat.format(f, args, budget: &budget)
         },
         FunctionDecl(name: "strings.quote", overloads: [
             FunctionOverload(id: "strings_quote", parameters: [.string], result: .string, implementation: .unary { v in

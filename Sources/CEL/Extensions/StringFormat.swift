@@ -4,7 +4,15 @@
 import Foundation
 
 enum StringFormat {
-    static func format(_ template: String, _ args: [Value]) -> Value {
+    /// The formatted text, its pieces paid for as they are appended (the template itself
+    /// is the receiver, charged by the caller): a `%s` of a value that shares structure
+    /// would otherwise spell out 2^n nodes (see `Cost.walk`).
+    static func format(_ template: String, _ args: [Value], budget: inout Int) -> Value {
+        Cost.walk(&budget) { format(template, args, allowance: &$0) } ?? Program.budgetExceeded
+    }
+
+    /// nil once `allowance` is spent.
+    private static func format(_ template: String, _ args: [Value], allowance: inout Int) -> Value? {
         let cs = Array(template.unicodeScalars)
         var out = ""
         var i = 0, next = 0
@@ -38,7 +46,7 @@ enum StringFormat {
             if case .error = arg { return arg }
             let piece: String?
             switch verb {
-            case "s": piece = text(arg)
+            case "s": piece = text(arg, allowance: &allowance, nested: false)
             case "d": piece = decimal(arg)
             case "f": piece = floating(arg, "f", precision ?? 6)
             case "e": piece = floating(arg, "e", precision ?? 6)
@@ -46,7 +54,10 @@ enum StringFormat {
             case "o": piece = radix(arg, 8, allowBool: false)
             default: piece = hex(arg, upper: verb == "X")
             }
+            if allowance < 0 { return nil }
             guard let p = piece else { return formattingError(verb) }
+            // `%s` paid for its text as it built it; the numeric clauses' text is short.
+            if verb != "s" { allowance -= p.utf8.count; if allowance < 0 { return nil } }
             out += p
         }
         return .string(out)
@@ -76,31 +87,49 @@ enum StringFormat {
     }
 
     /// The `%s` text of a value; lists and maps recursively, map entries sorted by key text.
-    static func text(_ v: Value) -> String? {
+    /// Spends `allowance` per byte of text and `Cost.containerWeight` per `nested` list or
+    /// map; nil when the value cannot be formatted or (with `allowance` below zero) once
+    /// it is spent.
+    static func text(_ v: Value, allowance: inout Int, nested: Bool) -> String? {
+        let scalar: String
         switch v {
-        case .null: return "null"
-        case .bool(let b): return b ? "true" : "false"
-        case .int(let i): return String(i)
-        case .uint(let u): return String(u)
-        case .double(let d): return doubleText(d)
-        case .string(let s): return s
-        case .bytes(let b): return String(decoding: b, as: UTF8.self)
-        case .timestamp(let t): return CELTime.format(t)
-        case .duration(let d): return CELTime.format(d)
-        case .type(let t): return TaggedValue.typeName(t)
+        case .null: scalar = "null"
+        case .bool(let b): scalar = b ? "true" : "false"
+        case .int(let i): scalar = String(i)
+        case .uint(let u): scalar = String(u)
+        case .double(let d): scalar = doubleText(d)
+        case .string(let s): scalar = s
+        case .bytes(let b):
+            // Charged before decoding: the bytes may be large.
+            allowance -= b.count
+            return allowance < 0 ? nil : String(decoding: b, as: UTF8.self)
+        case .timestamp(let t): scalar = CELTime.format(t)
+        case .duration(let d): scalar = CELTime.format(d)
+        case .type(let t): scalar = TaggedValue.typeName(t)
         case .list(let items):
+            // Brackets and ", " separators: two bytes an item.
+            allowance -= (nested ? Cost.containerWeight : 0) + 2 * items.count + 2
+            if allowance < 0 { return nil }
             var parts: [String] = []
-            for item in items { guard let p = text(item) else { return nil }; parts.append(p) }
+            for item in items {
+                guard let p = text(item, allowance: &allowance, nested: true) else { return nil }
+                parts.append(p)
+            }
             return "[" + parts.joined(separator: ", ") + "]"
         case .map(let m):
+            allowance -= (nested ? Cost.containerWeight : 0) + 4 * m.count + 2
+            if allowance < 0 { return nil }
             var parts: [(String, String)] = []
             for (k, val) in m.entries {
-                guard let ks = text(k), let vs = text(val) else { return nil }
+                guard let ks = text(k, allowance: &allowance, nested: true),
+                      let vs = text(val, allowance: &allowance, nested: true) else { return nil }
                 parts.append((ks, vs))
             }
             return "{" + parts.sorted { $0.0 < $1.0 }.map { "\($0.0): \($0.1)" }.joined(separator: ", ") + "}"
         case .optional, .object, .error: return nil
         }
+        allowance -= scalar.utf8.count
+        return allowance < 0 ? nil : scalar
     }
 
     /// Doubles as `string(double)` writes them, except that the formatter spells the
