@@ -33,6 +33,10 @@
 //   scans. Functions that search or grow text (contains, matches, size, `in` on a list,
 //   the strings extension) are `.metered`: they charge before working, so a refused result
 //   is never built; substring search is linear (TextSearch.swift, KMP over UTF-8).
+//   Walks over values (`==`, `!=`, `in` on a list, `%s`) are charged as they go (Cost.walk):
+//   one unit per 1,024 elements or bytes visited and one per nested list, map, object or
+//   optional opened, since values built by repeated cel.bind share structure (n binds, 2^n
+//   nodes). Values returned to hosts may still be such DAGs; walking one is the host's cost.
 //   Depth: nesting 200 (ParserOptions.maxDepth; fits 256 KiB of stack in release builds,
 //   about 2 MiB in debug). Source: 100,000 Unicode scalars (ParserOptions.maxSourceLength).
 //   Size: 50,000 nodes after macro expansion (ParserOptions.maxNodes; macros use each
@@ -51,7 +55,8 @@ public struct ProgramOptions {
     /// letting a rule run long or fill memory. One unit per comprehension iteration (nested
     /// loops multiply) and one per KiB of string or bytes, or per 1,024 list elements, that a
     /// call builds or scans (so repeated doubling cannot grow a value exponentially, and a
-    /// loop cannot rescan a large record string without end).
+    /// loop cannot rescan a large record string without end), and one per nested container
+    /// that `==`, `in` or `%s` opens (so shared structure cannot make a walk exponential).
     public var costLimit: Int
     public init(costLimit: Int = 100_000) { self.costLimit = costLimit }
 }
