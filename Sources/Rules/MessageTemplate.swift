@@ -80,8 +80,21 @@ struct MessageTemplate {
         return out
     }
 
+    /// At most this many values (list items, nested ones included) are spelt out in one hole,
+    /// and at most this many characters kept: a list a rule builds (possibly sharing structure,
+    /// 2^n items from n binds) or a 1 MiB kiosk string must not become a 1 MiB journal message.
+    static let holeItemLimit = 200
+    static let holeCharacterLimit = 1_000
+
     /// Plain text of a value for a message; nil for an error.
     static func text(of v: Value, calendar: StationCalendar) -> String? {
+        var items = holeItemLimit
+        guard let t = text(of: v, calendar: calendar, items: &items) else { return nil }
+        guard t.count > holeCharacterLimit else { return t }
+        return String(t.prefix(holeCharacterLimit)) + "…"
+    }
+
+    private static func text(of v: Value, calendar: StationCalendar, items: inout Int) -> String? {
         switch v {
         case .null: return "null"
         case .bool(let b): return b ? "true" : "false"
@@ -104,17 +117,19 @@ struct MessageTemplate {
             return "\(date) \(two(sec / 3600)):\(two(sec % 3600 / 60))"
         case .duration(let d):
             return "\(d.seconds)s"
-        case .list(let items):
+        case .list(let list):
             var parts: [String] = []
-            for item in items {
-                guard let t = text(of: item, calendar: calendar) else { return nil }
+            for item in list {
+                items -= 1
+                if items < 0 { parts.append("…"); break }
+                guard let t = text(of: item, calendar: calendar, items: &items) else { return nil }
                 parts.append(t)
             }
             return parts.joined(separator: ", ")
         case .error: return nil
         case .optional(let o):
             guard let o else { return "?" }
-            return text(of: o, calendar: calendar)
+            return text(of: o, calendar: calendar, items: &items)
         case .map, .object, .type: return nil
         }
     }

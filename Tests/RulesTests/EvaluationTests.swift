@@ -211,6 +211,33 @@ final class EvaluationEdgeTests: XCTestCase {
         XCTAssertEqual(dep.map(\.action), [.warn, .warn])
     }
 
+    /// A hole spells out at most a bounded number of items and characters: a list a rule builds
+    /// from repeated binds (2^30 leaves here) or a long kiosk string cannot flood the journal.
+    func testMessageHolesAreBounded() throws {
+        var nested = "[1, 1]"
+        for _ in 0..<30 { nested = "cel.bind(a, \(nested), [a, a])" }
+        let s = Scratch()
+        s.write("v/holes.yaml", """
+        ruleset: holes
+        rules:
+          - id: H-001
+            title: a shared list in a hole
+            kind: departure
+            when: "true"
+            severity: info
+            action: WARN
+            message: "n={{\(nested)}} s={{record.route_id + record.route_id.replace('G', 'GGGGGGGGGG')}}"
+        """)
+        let g = try loadRules([s.path("v")])
+        let alert = try XCTUnwrap(g.evaluate(try record(Fixtures.departure, ["route_id": .string(String(repeating: "G", count: 5_000))])).first)
+        XCTAssertEqual(alert.action, .warn)
+        let parts = alert.message.components(separatedBy: " s=")
+        XCTAssertEqual(parts.count, 2)
+        XCTAssertTrue(parts[0].hasSuffix("…"), parts[0])
+        XCTAssertLessThanOrEqual(parts[0].count, MessageTemplate.holeCharacterLimit + 3)
+        XCTAssertEqual(parts[1].count, MessageTemplate.holeCharacterLimit + 1)
+    }
+
     /// A non-bool result is named as CEL's `type()` names it (the words CEL's own errors use).
     func testReviewReasonNamesTheResultTypeAsCELDoes() {
         let cases: [(CEL.Value, String)] = [
