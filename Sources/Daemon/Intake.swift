@@ -37,9 +37,11 @@ struct Dispatch: Sendable {
     let claimed: ClaimedRecord
     /// Where the settler files it once `entries` are in the journal.
     let verdict: Verdict
-    /// The journal entries that must be stored before it is settled: its alerts (only those not
-    /// stored yet, after a crash), or the `record-quarantined` event.
-    let entries: [[JournalField]]
+    /// The alerts to send (only those not stored yet, after a crash); their journal entries are
+    /// built by `entries()` on the journal writer's thread, off the intake's critical path.
+    private let alerts: [Alert]
+    /// The `record-quarantined` event, for a refused record.
+    private let event: [JournalField]?
 
     /// - Parameters:
     ///   - alreadyStored: rule ids whose alerts for this record the journal already holds
@@ -51,16 +53,26 @@ struct Dispatch: Sendable {
         switch judgement {
         case .accepted(_, let alerts):
             verdict = .done(date: day)
-            entries = alerts.filter { !alreadyStored.contains($0.journalRule) }.map { alert in
-                alert.journalFields.map { JournalField($0.name, $0.value) }
-            }
+            self.alerts = alreadyStored.isEmpty ? alerts : alerts.filter { !alreadyStored.contains($0.journalRule) }
+            event = nil
         case .refused(let reason):
             verdict = .quarantine(reason: reason)
-            entries = [DaemonEvent.recordQuarantined.fields(
+            alerts = []
+            event = DaemonEvent.recordQuarantined.fields(
                 message: "\(claimed.name): record quarantined: \(reason)",
                 spool: context.spool, station: context.station, rulesVersion: context.rulesVersion,
-                extra: [("SG_SPOOL_FILE", claimed.name), ("SG_REASON", reason)])]
+                extra: [("SG_SPOOL_FILE", claimed.name), ("SG_REASON", reason)])
         }
+    }
+
+    /// Whether any entry must be stored before the record is settled.
+    var hasEntries: Bool { event != nil || !alerts.isEmpty }
+
+    /// The journal entries that must be stored before it is settled: one per alert, or the
+    /// `record-quarantined` event.
+    func entries() -> [[JournalField]] {
+        if let event { return [event] }
+        return alerts.map { alert in alert.journalFields.map { JournalField($0.name, $0.value) } }
     }
 }
 

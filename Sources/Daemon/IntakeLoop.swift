@@ -115,7 +115,7 @@ final class IntakeLoop: @unchecked Sendable {
         let settler = self.settler
         while true {
             do {
-                try writer.submit(item.entries) { report in settler.deliver(item, report) }
+                try writer.submit(building: item.entries) { report in settler.deliver(item, report) }
                 return
             } catch JournalWriter.Refusal.full {
                 state.beat()

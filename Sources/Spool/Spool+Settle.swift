@@ -112,7 +112,9 @@ extension Spool {
         for number in 1...Spool.maximumNumberedNames {
             let candidate = Spool.numbered(name, number)
             let target = folder + "/" + candidate
-            if case .success = SystemCall.lstat(target) { continue }
+            // Without a reason the no-replace rename alone finds a taken name (.exists below); the
+            // lstat would be one more look-up in a folder of thousands, per record.
+            if reason != nil, case .success = SystemCall.lstat(target) { continue }
             // Only a reason written just now for this candidate is ever removed.
             func withdrawReason() { if reason != nil { _ = SystemCall.unlink(target + ".reason") } }
             if let reason {

@@ -59,7 +59,14 @@ public final class JournalWriter: @unchecked Sendable {
     ///   - completion: called once on the sender thread with the batch's report.
     /// - Throws: `Refusal.full` when `capacity` batches wait, `Refusal.closed` after `close()`.
     public func submit(_ entries: [[JournalField]], completion: @escaping @Sendable (Report) -> Void) throws {
-        try queue.append(Batch(entries: entries, completion: completion))
+        try queue.append(Batch(entries: { entries }, completion: completion))
+    }
+
+    /// Queues a batch whose entries `build` makes on the sender thread, so building them (text
+    /// masking, field checks) costs the caller's thread nothing; otherwise as `submit(_:completion:)`.
+    public func submit(building build: @escaping @Sendable () -> [[JournalField]],
+                       completion: @escaping @Sendable (Report) -> Void) throws {
+        try queue.append(Batch(entries: build, completion: completion))
     }
 
     /// Batches waiting, not counting one being sent.
@@ -80,7 +87,7 @@ public final class JournalWriter: @unchecked Sendable {
     // MARK: - Internals
 
     private struct Batch {
-        let entries: [[JournalField]]
+        let entries: @Sendable () -> [[JournalField]]
         let completion: @Sendable (Report) -> Void
     }
 
@@ -140,7 +147,7 @@ public final class JournalWriter: @unchecked Sendable {
                 sendingSince = .now
                 condition.unlock()
 
-                let report = Self.send(batch.entries, to: journal)
+                let report = Self.send(batch.entries(), to: journal)
                 batch.completion(report)
 
                 condition.lock()
