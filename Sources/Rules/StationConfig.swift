@@ -23,6 +23,9 @@ public struct StationConfig {
     public var language: MessageLanguage
     /// How many days processed records stay in `done/DATE/`.
     public var doneRetentionDays: Int
+    /// At most this many journal entries per second while the daemon catches up on a backlog,
+    /// so a burst stays below journald's per-service rate limit (systemd's LogRateLimit*=).
+    public var catchUpAlertsPerSecond: Int
     /// The file read, nil when defaults were used.
     public var path: String?
     /// Param overrides by set and param, still as YAML (checked against the sets at rule load).
@@ -31,6 +34,7 @@ public struct StationConfig {
 
     public static let defaultTimeZone = "Asia/Shanghai"
     public static let defaultRetentionDays = 180
+    public static let defaultCatchUpAlertsPerSecond = 5000
 
     /// All defaults.
     public init() {
@@ -38,12 +42,13 @@ public struct StationConfig {
         timeZone = TimeZone(identifier: StationConfig.defaultTimeZone) ?? TimeZone(secondsFromGMT: 8 * 3600)!
         language = .zh
         doneRetentionDays = StationConfig.defaultRetentionDays
+        catchUpAlertsPerSecond = StationConfig.defaultCatchUpAlertsPerSecond
         path = nil
         paramOverrides = [:]
         setKeyNodes = [:]
     }
 
-    static let keys = ["station_code", "time_zone", "language", "done_retention_days", "params"]
+    static let keys = ["station_code", "time_zone", "language", "done_retention_days", "catch_up_alerts_per_second", "params"]
 
     /// Reads the config file.
     /// - Parameter mustExist: false for the default path (absent = defaults), true for `--config`.
@@ -75,6 +80,10 @@ public struct StationConfig {
         if let days = m.int("done_retention_days", what: "station config") {
             if days >= 1 { config.doneRetentionDays = days }
             else { log.add("done_retention_days must be at least 1, found \(days)", at: m["done_retention_days"]?.mark) }
+        }
+        if let rate = m.int("catch_up_alerts_per_second", what: "station config") {
+            if rate >= 1 { config.catchUpAlertsPerSecond = rate }
+            else { log.add("catch_up_alerts_per_second must be at least 1, found \(rate)", at: m["catch_up_alerts_per_second"]?.mark) }
         }
         if let pnode = m["params"], let sets = StrictMapping(pnode, what: "'params'", log: log) {
             for s in sets.pairs {
