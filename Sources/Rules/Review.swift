@@ -80,6 +80,32 @@ public enum Review {
         }
     }
 
+    /// The pseudo-rule of the REVIEW alert for fields the schema does not know.
+    public static let unknownFieldRule = "UNKNOWN-FIELD"
+    /// At most this many unknown fields are named in one alert.
+    static let unknownFieldsShown = 10
+
+    /// The unknown-field REVIEW's message: no rule reads such a field, so a check may be off.
+    static func unknownFieldMessage(_ record: Record, language: MessageLanguage) -> String {
+        let paths = record.unknownFieldPaths
+        let shown = paths.prefix(unknownFieldsShown).map { path -> String in
+            let guess = RecordSchema.suggestion(for: path, kind: record.kind)
+            switch language {
+            case .zh: return path + (guess.map { "（是否应为 \($0)？）" } ?? "")
+            case .en: return path + (guess.map { " (did you mean \($0)?)" } ?? "")
+            }
+        }
+        let more = paths.count - shown.count
+        switch language {
+        case .zh:
+            return "记录含有未知字段 " + shown.joined(separator: "、") + (more > 0 ? " 等 \(paths.count) 个" : "")
+                + "：任何规则都不读取未知字段，相关检查可能未做。请人工复核该记录，并通知查验终端厂商更正。"
+        case .en:
+            return "Unknown field " + shown.joined(separator: ", ") + (more > 0 ? " and \(more) more" : "")
+                + ": no rule reads an unknown field, so a check may not have run. An officer must check this record by hand and tell the kiosk vendor."
+        }
+    }
+
     /// The English half of a `中文 / English` title, else the whole title.
     static func englishTitle(_ title: String) -> String {
         guard let r = title.range(of: " / ") else { return title }

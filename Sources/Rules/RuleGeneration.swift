@@ -115,6 +115,15 @@ public final class RuleGeneration {
                     alerts.append(alert(r.rule, action: .review, message: JournalText.mask(text), reason: reason, record: record))
                 }
             }
+            if !record.unknownFieldPaths.isEmpty {
+                // A misspelt field (adluts) is kept but read by no rule: never let it turn a check off silently.
+                let text = JournalText.mask(Review.unknownFieldMessage(record, language: config.language))
+                alerts.append(Alert(rule: Review.unknownFieldRule, ruleset: "record", severity: .warning, action: .review,
+                                    message: text, messageID: Review.messageID, reviewReason: text, recordID: record.id,
+                                    recordKind: record.kind.rawValue, station: record.stationCode, kiosk: record.kioskID,
+                                    officer: record.officerID, trip: record.tripID, plate: record.plateNo,
+                                    spoolFile: record.fileName, recordSHA256: record.sha256, rulesVersion: version))
+            }
             return alerts
         }
     }
