@@ -130,7 +130,32 @@ enum DaemonText {
             return "文件 \(r[0]) 字节，超过上限 \(r[1]) 字节（1 MiB）"
         }
         if let r = match(m, #"^(.*), got (.*)$"#) { return "\(r[0])，实际为 \(got(r[1]))" }
-        return "JSON 或格式错误：\(m)"
+        return json(m)
+    }
+
+    /// A JSON syntax message (the parser stops at the first) in Chinese; the rare ones keep
+    /// their English after a Chinese lead.
+    static func json(_ m: String) -> String {
+        let fixed: [String: String] = [
+            "unterminated string": "字符串未结束", "unterminated escape": "转义未结束",
+            "invalid UTF-8 sequence": "UTF-8 编码无效", "invalid UTF-8 (truncated sequence)": "UTF-8 编码被截断",
+            "invalid \\u escape": "\\u 转义无效", "\\u escape needs four hex digits": "\\u 转义须有四位十六进制数",
+            "invalid number: leading zero": "数字无效：不能以 0 开头",
+            "invalid number: a digit must follow '-'": "数字无效：'-' 后须跟数字",
+            "invalid number: a digit must follow '.'": "数字无效：'.' 后须跟数字",
+            "invalid number: a digit must follow the exponent": "数字无效：指数后须跟数字",
+            "byte order mark at start of document (write UTF-8 without BOM)": "文件以字节序标记开头（请写无 BOM 的 UTF-8）",
+        ]
+        if let f = fixed[m] { return f }
+        if let r = match(m, #"^unexpected end of input, expected (.*)$"#) { return "文件意外结束（可能被截断），应为 \(r[0])" }
+        if let r = match(m, #"^unexpected (.*) after the end of the document$"#) { return "文档结束后还有多余内容：\(r[0])" }
+        if let r = match(m, #"^unexpected (.*), expected (.*)$"#) { return "意外的 \(r[0])，应为 \(r[1])" }
+        if let r = match(m, #"^duplicate key (.*) \(first at line (\d+), column (\d+)\)$"#) {
+            return "键 \(r[0]) 重复（首次出现在第 \(r[1]) 行第 \(r[2]) 列）"
+        }
+        if let r = match(m, #"^nesting deeper than (\d+) levels$"#) { return "嵌套超过 \(r[0]) 层" }
+        if let r = match(m, #"^document is (\d+) bytes; the limit is (\d+) bytes$"#) { return "文件 \(r[0]) 字节，超过上限 \(r[1]) 字节" }
+        return "格式错误：\(m)"
     }
 
     static func expected(_ e: String) -> String {

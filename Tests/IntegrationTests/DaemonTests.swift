@@ -115,7 +115,9 @@ final class DaemonTests: XCTestCase {
             try scene.drop(scene.record("vehicle-pass", id: "\(scene.station)-s", patch: ["tech_grade": "one"]), name: "schema.json")
             try scene.drop(scene.record("departure-overcapacity", id: "\(scene.station)-r", patch: ["unbelted_count": nil]),
                            name: "review.json")
-            XCTAssertTrue(waitUntil(timeout: 30) { scene.settledCount() == 2 }, "log:\n\(daemon.log)")
+            try scene.drop(bytes: "{\"schema_version\": 1, \"record_id\": ", name: "cut.json")
+            XCTAssertTrue(waitUntil(timeout: 30) { scene.settledCount() == 3 }, "log:\n\(daemon.log)")
+            let cut = scene.reason(of: "cut.json") ?? ""
 
             let reason = try XCTUnwrap(scene.reason(of: "schema.json")).trimmingCharacters(in: .whitespacesAndNewlines)
             var quarantined: [String: String]?
@@ -136,11 +138,13 @@ final class DaemonTests: XCTestCase {
                 XCTAssertEqual(event["MESSAGE"], "schema.json：记录已隔离：\(reason)")
                 XCTAssertEqual(alert["MESSAGE"], "规则 IT-DEP-2（unbelted passengers）无法判断：缺少字段 unbelted_count，请人工复核。")
                 XCTAssertTrue(startedEvent["MESSAGE", default: ""].hasPrefix("已启动：收件目录 "), startedEvent["MESSAGE"] ?? "")
+                XCTAssertTrue(cut.hasPrefix("不是合法的 JSON：第 1 行第 ") && cut.contains("文件意外结束"), cut)
             } else {
                 XCTAssertEqual(reason, "schema violation: vehicle.tech_grade: expected an integer from 1 to 3, got \"one\"")
                 XCTAssertEqual(event["MESSAGE"], "schema.json: record quarantined: \(reason)")
                 XCTAssertEqual(alert["MESSAGE"], "Rule IT-DEP-2 (unbelted passengers) could not decide: no such field 'unbelted_count'. An officer must check this record by hand.")
                 XCTAssertTrue(startedEvent["MESSAGE", default: ""].hasPrefix("started on "), startedEvent["MESSAGE"] ?? "")
+                XCTAssertTrue(cut.hasPrefix("not JSON: line 1, column ") && cut.contains("unexpected end of input"), cut)
             }
             XCTAssertEqual(daemon.stop(), 0)
             let stopping = try scene.journalEvents("stopping").first?["MESSAGE"] ?? ""
