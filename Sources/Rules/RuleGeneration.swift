@@ -110,7 +110,7 @@ public final class RuleGeneration {
                     alerts.append(alert(r.rule, action: r.rule.action, message: JournalText.mask(text),
                                         reason: nil, record: record))
                 default:
-                    let reason = JournalText.mask(Review.reason(result, language: config.language))
+                    let reason = JournalText.mask(Review.reason(result, language: config.language, record: record))
                     let text = Review.message(rule: r.rule, reason: reason, language: config.language)
                     alerts.append(alert(r.rule, action: .review, message: JournalText.mask(text), reason: reason, record: record))
                 }

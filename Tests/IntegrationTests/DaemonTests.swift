@@ -142,7 +142,7 @@ final class DaemonTests: XCTestCase {
             } else {
                 XCTAssertEqual(reason, "schema violation: vehicle.tech_grade: expected an integer from 1 to 3, got \"one\"")
                 XCTAssertEqual(event["MESSAGE"], "schema.json: record quarantined: \(reason)")
-                XCTAssertEqual(alert["MESSAGE"], "Rule IT-DEP-2 (unbelted passengers) could not decide: no such field 'unbelted_count'. An officer must check this record by hand.")
+                XCTAssertEqual(alert["MESSAGE"], "Rule IT-DEP-2 (unbelted passengers) could not decide: missing field unbelted_count. An officer must check this record by hand.")
                 XCTAssertTrue(startedEvent["MESSAGE", default: ""].hasPrefix("started on "), startedEvent["MESSAGE"] ?? "")
                 XCTAssertTrue(cut.hasPrefix("not JSON: line 1, column ") && cut.contains("unexpected end of input"), cut)
             }
