@@ -64,7 +64,21 @@ enum DaemonText {
     }
 
     static func spoolTrouble(_ language: MessageLanguage, _ text: String) -> String {
-        language == .zh ? "收件目录故障：\(text)" : text
+        guard language == .zh else { return text }
+        // SpoolError's sentences (`PATH: what`), path kept; anything else after a Chinese lead.
+        let known: [(String, String)] = [
+            (": is not a directory (a spool folder must be a real directory, not a symlink)", "：不是目录（收件目录的各文件夹须为真实目录，不能是符号链接）"),
+            (": is on another file system than the spool root; records move by rename(2), which needs one file system", "：与收件目录根目录不在同一文件系统；记录靠 rename(2) 移动，须在同一文件系统"),
+            (": not a record name (a record name is a plain file name ending in .json, not starting with a dot)", "：不是记录文件名（须为以 .json 结尾、不以点开头的普通文件名）"),
+            (": not a day folder name of the form YYYY-MM-DD", "：不是 YYYY-MM-DD 形式的日期文件夹名"),
+            (": a record of this name is already waiting in the spool; choose another name", "：同名记录已在收件目录中等待；请换一个文件名"),
+            (": the claimed record is no longer there; something other than this daemon moved it", "：已认领的记录不见了；有其他程序移动了它"),
+            (": no free numbered name left for this record", "：该记录已无可用的编号文件名"),
+        ]
+        for (english, chinese) in known where text.hasSuffix(english) {
+            return "收件目录故障：" + text.dropLast(english.count) + chinese
+        }
+        return "收件目录故障：\(text)"
     }
 
     static func lookupFailed(_ language: MessageLanguage, name: String, error: String) -> String {
