@@ -70,18 +70,18 @@ final class CatchUp {
     }
 
     /// Remembers a record's alerts as sent; confirms the spell so far when the window is full.
-    func note(_ alerts: [Alert], rate: Int) {
+    func note(_ alerts: [Alert], config: StationConfig) {
         guard !alerts.isEmpty else { return }
         sent.append(alerts)
         sentAlerts += alerts.count
-        if sent.count >= CatchUp.window { confirm(rate: rate) }
+        if sent.count >= CatchUp.window { confirm(config: config) }
     }
 
     /// The intake found nothing new for a while: a spell that sent enough is confirmed, a small
     /// one forgotten.
-    func idle(rate: Int) {
+    func idle(config: StationConfig) {
         if sentAlerts >= CatchUp.threshold {
-            confirm(rate: rate)
+            confirm(config: config)
         } else if !sent.isEmpty {
             sent.removeAll()
             sentAlerts = 0
@@ -91,7 +91,8 @@ final class CatchUp {
 
     /// Looks every noted alert up in the journal; sends the missing ones again, paced slower,
     /// until all are stored or `rounds` is used up.
-    private func confirm(rate: Int) {
+    private func confirm(config: StationConfig) {
+        let rate = config.catchUpAlertsPerSecond
         var records = sent
         let total = sentAlerts
         sent.removeAll()
@@ -126,9 +127,8 @@ final class CatchUp {
             }
             slowdown *= 2
             let final = round == CatchUp.rounds
-            let message = "\(count) of \(total) alerts sent during a catch-up are not in the journal (journald's rate limit?); "
-                + (final ? "still missing after \(round) attempts: check journald's RateLimitBurst and catch_up_alerts_per_second"
-                    : "sending them again at \(max(1, Int(Double(rate) / slowdown))) per second")
+            let message = DaemonText.alertsMissing(config.language, missing: count, sent: total, attempts: round,
+                                                   final: final, resendRate: max(1, Int(Double(rate) / slowdown)))
             DaemonLog.warning(message)
             announce(.alertsMissing, message, [("SG_ALERTS_MISSING", String(count)), ("SG_RECORDS_AFFECTED", String(missing.count))])
             if final { return }

@@ -16,6 +16,8 @@ final class IntakeLoop: @unchecked Sendable {
     private let notifier: ServiceNotifier
     /// The rules in force; replaced only between two records, on this thread.
     private var rules: RuleGeneration
+    /// The language of the daemon's events (the rules in force's config); read after `run()`.
+    var language: MessageLanguage { rules.config.language }
     /// Names hinted or scanned in new/, oldest first, each once; taken from `head` on (no O(n)
     /// removal at the front during a burst of thousands).
     private var waiting: [String] = []
@@ -75,7 +77,7 @@ final class IntakeLoop: @unchecked Sendable {
                 switch try watcher.wait(timeout: 1) {
                 case .names(let names): add(names)
                 case .rescan: rescan(olderThan: 0)
-                case .timeout: catchUp.idle(rate: rules.config.catchUpAlertsPerSecond)
+                case .timeout: catchUp.idle(config: rules.config)
                 case .woken: break
                 }
             } catch {
@@ -108,7 +110,7 @@ final class IntakeLoop: @unchecked Sendable {
             do {
                 alreadyStored = try stored.rules(for: record)
             } catch {
-                trouble("\(claimed.name): journal look-up failed: \(error); its alerts are sent again")
+                trouble(DaemonText.lookupFailed(rules.config.language, name: claimed.name, error: "\(error)"))
             }
         }
         let day = Spool.day(of: Date(), in: rules.config.timeZone)
@@ -122,7 +124,7 @@ final class IntakeLoop: @unchecked Sendable {
         while true {
             do {
                 try writer.submit(building: item.entries) { report in settler.deliver(item, report) }
-                catchUp.note(item.alerts, rate: rules.config.catchUpAlertsPerSecond)
+                catchUp.note(item.alerts, config: rules.config)
                 return
             } catch JournalWriter.Refusal.full {
                 state.beat()
@@ -240,10 +242,10 @@ final class IntakeLoop: @unchecked Sendable {
         // journal-unavailable can only be written now that journald listens again.
         if case .down(let since, let reason) = outage {
             let seconds = Int(-since.timeIntervalSinceNow)
-            announce(.journalUnavailable, "journald was unavailable for \(seconds) s (\(reason)); records waited in cur/ and new/",
+            announce(.journalUnavailable, DaemonText.journalUnavailable(rules.config.language, seconds: seconds, reason: reason),
                      [("SG_REASON", reason)])
         }
-        let message = "journald is back; records left in cur/ recovered, new/ rescanned"
+        let message = DaemonText.journalRecovered(rules.config.language)
         DaemonLog.notice(message)
         announce(.journalRecovered, message)
         rescan(olderThan: 0)
@@ -263,11 +265,12 @@ final class IntakeLoop: @unchecked Sendable {
     /// A spool problem: the daemon's log and a spool-trouble event.
     private func trouble(_ text: String) {
         DaemonLog.warning(text)
-        announce(.spoolTrouble, text)
+        announce(.spoolTrouble, DaemonText.spoolTrouble(rules.config.language, text))
     }
 
     func context() -> EventContext {
-        EventContext(spool: spool.root, station: rules.config.stationCode, rulesVersion: state.rulesVersion)
+        EventContext(spool: spool.root, station: rules.config.stationCode, rulesVersion: state.rulesVersion,
+                     language: rules.config.language)
     }
 
     /// The STATUS= line: records processed, queue depth, rules generation, journal state.
