@@ -110,6 +110,7 @@ final class CatchUp {
             guard state.waitUntilSettled(timeout: 30), writer.waitUntilIdle(timeout: .seconds(30)) else { return }
             if case .down = state.journal { return }  // recovery looks cur/ up when journald is back
             let missing: [[Alert]]
+            let began = DaemonState.monotonicNow()
             do {
                 missing = try lookUp(records)
             } catch {
@@ -121,7 +122,9 @@ final class CatchUp {
             }
             let count = missing.reduce(0) { $0 + $1.count }
             if count == 0 {
-                if round > 1 { DaemonLog.notice("every alert of the catch-up is in the journal now (\(total) alerts)") }
+                let seconds = String(format: "%.2f", DaemonState.monotonicNow() - began)
+                DaemonLog.notice(round > 1 ? "catch-up confirmed: every alert is in the journal now (\(total) alerts; last look-up \(seconds) s)"
+                    : "catch-up confirmed: all \(total) alerts of \(records.count) records are in the journal (looked up in \(seconds) s)")
                 slowdown = 1
                 return
             }

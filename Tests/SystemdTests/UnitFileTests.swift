@@ -7,12 +7,12 @@ final class UnitFileTests: XCTestCase {
         TestSupport.scripts.deletingLastPathComponent().appendingPathComponent("systemd")
     }
 
-    func testServiceExposureIsAtMostTwoAndFilesApply() throws {
+    func testServiceExposureIsAtMostPointFourAndFilesApply() throws {
         let result = try TestSupport.run(systemdDirectory.appendingPathComponent("check-units").path, [])
         XCTAssertEqual(result.status, 0, result.output)
         let line = try XCTUnwrap(result.output.split(separator: "\n").first { $0.contains("Overall exposure level") })
         let score = try XCTUnwrap(line.split(separator: " ").compactMap { Double($0) }.first, String(line))
-        XCTAssertLessThanOrEqual(score, 2.0, String(line))
+        XCTAssertLessThanOrEqual(score, 0.4, String(line))
         XCTAssertTrue(result.output.contains("tmpfiles: new 3770 stationguard stationguard-kiosk"), result.output)
     }
 
@@ -29,7 +29,7 @@ final class UnitFileTests: XCTestCase {
         try weakened.write(to: unit, atomically: true, encoding: .utf8)
         let result = try TestSupport.run(copy.appendingPathComponent("check-units").path, [])
         XCTAssertEqual(result.status, 1, result.output)
-        XCTAssertTrue(result.output.contains("exposure above 2.0"), result.output)
+        XCTAssertTrue(result.output.contains("exposure above 0.4"), result.output)
     }
 
     func testCatalogExplainsEveryDaemonEventInBothLanguages() throws {
