@@ -39,8 +39,9 @@ final class CatchUp {
     /// Each record's alerts sent in this spell (only records with alerts).
     private var sent: [[Alert]] = []
     private var sentAlerts = 0
-    /// Whether a confirmation could not read the journal (said once).
-    private var unreadableSaid = false
+    /// Set when a confirmation could not read the journal (said once): the barrier would stall
+    /// every later one as long, so confirming stops for this process.
+    private var unreadable = false
 
     init(state: DaemonState, journal: Journal, writer: JournalWriter,
          announce: @escaping (DaemonEvent, String, [(String, String)]) -> Void) {
@@ -71,7 +72,7 @@ final class CatchUp {
 
     /// Remembers a record's alerts as sent; confirms the spell so far when the window is full.
     func note(_ alerts: [Alert], config: StationConfig) {
-        guard !alerts.isEmpty else { return }
+        guard !alerts.isEmpty, !unreadable else { return }
         sent.append(alerts)
         sentAlerts += alerts.count
         if sent.count >= CatchUp.window { confirm(config: config) }
@@ -114,10 +115,8 @@ final class CatchUp {
             do {
                 missing = try lookUp(records)
             } catch {
-                if !unreadableSaid {
-                    unreadableSaid = true
-                    DaemonLog.warning("cannot check that a catch-up's alerts are in the journal (\(error)); the journal may be unreadable for this user (group systemd-journal?)")
-                }
+                unreadable = true
+                DaemonLog.warning("cannot check that a catch-up's alerts are in the journal (\(error)); the journal may be unreadable for this user (group systemd-journal?); no more checks until a restart")
                 return
             }
             let count = missing.reduce(0) { $0 + $1.count }
