@@ -60,6 +60,9 @@ public final class RuleGeneration {
 
     /// Enabled rules only, by the kind they read.
     let byKind: [RecordKind: [CompiledRule]]
+    /// Enabled `kind: trip` rules.
+    let tripRules: [CompiledRule]
+    let tripTypes: TripTypes
     let params: [CompiledParams]
     let recordTypes: RecordTypes
     let calendar: StationCalendar
@@ -67,9 +70,11 @@ public final class RuleGeneration {
     private let conditionActivations: ScratchPool<[RecordKind: [Activation]]>
 
     init(version: String, config: StationConfig, rules: [Rule], files: [RuleSetEntry], byKind: [RecordKind: [CompiledRule]],
-         params: [CompiledParams], recordTypes: RecordTypes, calendar: StationCalendar) {
+         tripRules: [CompiledRule], params: [CompiledParams], recordTypes: RecordTypes, tripTypes: TripTypes,
+         calendar: StationCalendar) {
         self.version = version; self.config = config; self.rules = rules; self.files = files
-        self.byKind = byKind; self.params = params; self.recordTypes = recordTypes; self.calendar = calendar
+        self.byKind = byKind; self.tripRules = tripRules; self.params = params; self.recordTypes = recordTypes
+        self.tripTypes = tripTypes; self.calendar = calendar
         conditionActivations = ScratchPool { byKind.mapValues { rules in rules.map { $0.when.makeActivation() } } }
     }
 

@@ -23,8 +23,10 @@ public struct RuleLoader {
         self.config = config
     }
 
-    /// The record kinds rules may name.
-    static var kindNames: [String] { RecordKind.allCases.map(\.rawValue) }
+    /// The kinds rules may name: each record kind, and `trip` (the departure and the records
+    /// joined to it, docs/rule-files.md).
+    static var kindNames: [String] { RecordKind.allCases.map(\.rawValue) + [RuleLoader.tripKind] }
+    static let tripKind = "trip"
 
     /// Reads, checks and compiles every active rule set.
     /// - Returns: a new generation (its `version` differs from every earlier load's).
@@ -67,6 +69,8 @@ public struct RuleLoader {
 
         let known = Set(scanned.map(\.name))
         let recordTypes = RecordTypes()
+        let tripTypes = TripTypes(records: recordTypes)
+        var tripRules: [CompiledRule] = []
         let calendar = StationCalendar(timeZone: config.timeZone)
         var params: [CompiledParams] = []
         var rules: [Rule] = []
@@ -78,18 +82,26 @@ public struct RuleLoader {
             let p = compileParams(set, log: log)
             let setIndex = params.count
             params.append(p)
-            var environments: [RecordKind: CELEnvironment] = [:]
+            var environments: [String: CELEnvironment] = [:]
             for def in set.rules {
-                guard let kind = RecordKind(rawValue: def.kind), let recordType = recordTypes.kinds[kind] else { continue }
+                // A record rule sees `record`; a trip rule sees `trip` (and the record types inside it).
+                let subject: (name: String, type: String)
+                if def.kind == RuleLoader.tripKind {
+                    subject = ("trip", tripTypes.trip.name)
+                } else if let kind = RecordKind(rawValue: def.kind), let recordType = recordTypes.kinds[kind] {
+                    subject = ("record", recordType.name)
+                } else {
+                    continue
+                }
                 let env: CELEnvironment
-                if let e = environments[kind] { env = e } else {
+                if let e = environments[def.kind] { env = e } else {
                     env = CELEnvironment(declarations: Declarations(
-                        variables: ["record": .object(recordType.name), "params": .object(p.type.name)],
-                        objectTypes: recordTypes.all + [p.type],
+                        variables: [subject.name: .object(subject.type), "params": .object(p.type.name)],
+                        objectTypes: recordTypes.all + tripTypes.all + [p.type],
                         // cel-go's ext libraries (strings, math, encoders): rule authors use
                         // substring/join/upperAscii and math.abs/greatest.
                         functions: calendar.functions + Extensions.all))
-                    environments[kind] = env
+                    environments[def.kind] = env
                 }
                 let rule = Rule(id: def.id, title: def.title, ruleset: set.name, kind: def.kind, severity: def.severity,
                                 action: def.action, enabled: def.enabled, tags: def.tags, references: def.references,
@@ -106,16 +118,20 @@ public struct RuleLoader {
                 }
                 rules.append(rule)
                 if def.enabled, let when, let message, def.messageEN == nil || messageEN != nil {
-                    byKind[kind, default: []].append(CompiledRule(rule: rule, when: when, message: message,
-                                                                  messageEN: messageEN, set: setIndex))
+                    let compiled = CompiledRule(rule: rule, when: when, message: message, messageEN: messageEN, set: setIndex)
+                    if let kind = RecordKind(rawValue: def.kind) {
+                        byKind[kind, default: []].append(compiled)
+                    } else {
+                        tripRules.append(compiled)
+                    }
                 }
             }
             issues += log.issues
         }
         if !issues.isEmpty { throw RuleLoadError(issues: issues) }
         return RuleGeneration(version: RuleLoader.version(of: sets.map(\.path), config: config), config: config,
-                              rules: rules, files: active, byKind: byKind, params: params,
-                              recordTypes: recordTypes, calendar: calendar)
+                              rules: rules, files: active, byKind: byKind, tripRules: tripRules, params: params,
+                              recordTypes: recordTypes, tripTypes: tripTypes, calendar: calendar)
     }
 
     /// Compiles `when:`, which must be a bool condition; errors point into the YAML file.

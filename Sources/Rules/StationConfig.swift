@@ -23,6 +23,8 @@ public struct StationConfig {
     public var language: MessageLanguage
     /// How many days processed records stay in `done/DATE/`.
     public var doneRetentionDays: Int
+    /// How many station days of records the trip store keeps.
+    public var tripRetentionDays: Int
     /// The file read, nil when defaults were used.
     public var path: String?
     /// Param overrides by set and param, still as YAML (checked against the sets at rule load).
@@ -31,6 +33,9 @@ public struct StationConfig {
 
     public static let defaultTimeZone = "Asia/Shanghai"
     public static let defaultRetentionDays = 180
+    /// Days of records the trip store keeps for joins, status and the board (a trip needs the
+    /// last 24 h; a week lets an officer look back).
+    public static let defaultTripRetentionDays = 7
 
     /// All defaults.
     public init() {
@@ -38,12 +43,13 @@ public struct StationConfig {
         timeZone = TimeZone(identifier: StationConfig.defaultTimeZone) ?? TimeZone(secondsFromGMT: 8 * 3600)!
         language = .zh
         doneRetentionDays = StationConfig.defaultRetentionDays
+        tripRetentionDays = StationConfig.defaultTripRetentionDays
         path = nil
         paramOverrides = [:]
         setKeyNodes = [:]
     }
 
-    static let keys = ["station_code", "time_zone", "language", "done_retention_days", "params"]
+    static let keys = ["station_code", "time_zone", "language", "done_retention_days", "trip_retention_days", "params"]
 
     /// Reads the config file.
     /// - Parameter mustExist: false for the default path (absent = defaults), true for `--config`.
@@ -75,6 +81,10 @@ public struct StationConfig {
         if let days = m.int("done_retention_days", what: "station config") {
             if days >= 1 { config.doneRetentionDays = days }
             else { log.add("done_retention_days must be at least 1, found \(days)", at: m["done_retention_days"]?.mark) }
+        }
+        if let days = m.int("trip_retention_days", what: "station config") {
+            if days >= 2 { config.tripRetentionDays = days }
+            else { log.add("trip_retention_days must be at least 2 (a trip joins the 24 hours before it), found \(days)", at: m["trip_retention_days"]?.mark) }
         }
         if let pnode = m["params"], let sets = StrictMapping(pnode, what: "'params'", log: log) {
             for s in sets.pairs {
