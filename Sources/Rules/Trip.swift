@@ -88,6 +88,20 @@ public struct TripReason: Sendable, Codable, Equatable {
     }
 }
 
+/// A record a decision rests on, for `stationguard status`.
+public struct TripBasis: Sendable, Codable, Equatable {
+    public var kind: String
+    public var recordID: String
+    /// When it was recorded, at the station (`2026-10-01 06:42`).
+    public var recordedAt: String
+    /// No HOLD, REFUSE or REVIEW alert of its own.
+    public var passed: Bool
+
+    public init(kind: String, recordID: String, recordedAt: String, passed: Bool) {
+        self.kind = kind; self.recordID = recordID; self.recordedAt = recordedAt; self.passed = passed
+    }
+}
+
 /// One decision about one trip.
 public struct TripDecision: Sendable, Codable, Equatable {
     public var verdict: TripVerdict
@@ -100,11 +114,15 @@ public struct TripDecision: Sendable, Codable, Equatable {
     public var reasons: [TripReason]
     /// The message for the gate officer, in the configured language, ID numbers masked.
     public var message: String
+    /// The departure time (`2026-10-01 07:31` at the station) and the records joined.
+    public var departureAt: String
+    public var basis: [TripBasis]
 
     public init(verdict: TripVerdict, tripID: String, plate: String?, departureRecordID: String, drivers: [String],
-                reasons: [TripReason], message: String) {
+                reasons: [TripReason], message: String, departureAt: String, basis: [TripBasis]) {
         self.verdict = verdict; self.tripID = tripID; self.plate = plate; self.departureRecordID = departureRecordID
-        self.drivers = drivers; self.reasons = reasons; self.message = message
+        self.drivers = drivers; self.reasons = reasons; self.message = message; self.departureAt = departureAt
+        self.basis = basis
     }
 
     /// MESSAGE_ID of every verdict entry (systemd/stationguard.catalog explains it).

@@ -42,9 +42,15 @@ extension RuleGeneration {
         let verdict: TripVerdict = blocking.isEmpty ? .release : .hold
         // HOLD reasons first, so the officer reads what keeps the bus before what is advice.
         let ordered = blocking + reasons.filter { $0.action == RuleAction.warn.rawValue }
+        let joined = [trip.departure] + (trip.vehicle.map { [$0] } ?? []) + trip.drivers + trip.luggage
+        let basis = joined.map {
+            TripBasis(kind: $0.record.kind.rawValue, recordID: JournalText.mask($0.record.id),
+                      recordedAt: stationTime($0.record.recordedAt), passed: $0.passed)
+        }
         return TripDecision(verdict: verdict, tripID: trip.id, plate: trip.departure.record.plateNo,
                             departureRecordID: trip.departure.record.id, drivers: trip.driverIDs, reasons: ordered,
-                            message: JournalText.mask(gateMessage(trip, verdict: verdict, reasons: ordered)))
+                            message: JournalText.mask(gateMessage(trip, verdict: verdict, reasons: ordered)),
+                            departureAt: stationTime(trip.departureAt), basis: basis)
     }
 
     /// One sentence (or a numbered list) in the gate officer's words.

@@ -63,6 +63,7 @@ public final class TripStore: @unchecked Sendable {
     public let path: String?
     public let opening: Opening
     private let db: any DatabaseWriter
+    var reader: any DatabaseReader { db }
     /// Decoded records by id: a trip is rebuilt on every decision, and decoding its records
     /// again each time would cost more than the join. Bounded; cleared when full.
     private var decoded: [String: Record] = [:]
