@@ -24,6 +24,20 @@ extension RuleGeneration {
                      reason: "record id sent again with other bytes", record: record)
     }
 
+    /// REC-003: the trip store failed (disk full, I/O error): the record's alerts stand, but no
+    /// trip verdict was made with it.
+    public func storeFailedAlert(_ record: Record, error: String) -> Alert {
+        let message = config.language == .en
+            ? "Record \(record.id): the trip store failed (\(error)); no trip verdict was made with this record. Decide its trip at the gate by hand."
+            : "记录 \(record.id)：班次库写入失败（\(error)），本记录未参与人车联检判定。请在出站口人工判定该班次。"
+        return alert(RuleGeneration.storeFailed, action: .review, message: JournalText.mask(message),
+                     reason: "trip store failed", record: record)
+    }
+
+    static let storeFailed = Rule(
+        id: "REC-003", title: "班次库写入失败 / trip store failed", ruleset: "records", kind: "any",
+        severity: .error, action: .review, enabled: true, tags: [], references: [],
+        messageID: MessageIDs.derived(ruleID: "REC-003"), file: "(built in)", line: 0)
     static let otherStation = Rule(
         id: "REC-001", title: "记录来自其他车站 / record from another station", ruleset: "records", kind: "any",
         severity: .error, action: .review, enabled: true, tags: [], references: [],
