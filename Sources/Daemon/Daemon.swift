@@ -45,6 +45,7 @@ import Records
 import Rules
 import Spool
 import Systemd
+import Trips
 
 /// The daemon's settings, from `stationguard run`'s options.
 public struct DaemonConfiguration: Sendable {
@@ -53,12 +54,17 @@ public struct DaemonConfiguration: Sendable {
     public var configPath: String
     /// False for the default config path (absent = defaults); true for `--config FILE`.
     public var configMustExist: Bool
+    /// Where the trip store lives (`trips.sqlite`); the unit's StateDirectory.
+    public var stateDirectory: String
+    public static let defaultStateDirectory = "/var/lib/stationguard"
 
-    public init(spoolRoot: String, ruleDirectories: [String], configPath: String, configMustExist: Bool) {
+    public init(spoolRoot: String, ruleDirectories: [String], configPath: String, configMustExist: Bool,
+                stateDirectory: String = DaemonConfiguration.defaultStateDirectory) {
         self.spoolRoot = spoolRoot
         self.ruleDirectories = ruleDirectories
         self.configPath = configPath
         self.configMustExist = configMustExist
+        self.stateDirectory = stateDirectory
     }
 }
 
@@ -112,6 +118,18 @@ public final class Daemon {
             return 1
         }
 
+        // The trip store: a verdict needs the morning's checks, so a lost store is rebuilt
+        // from done/ before the first record is taken.
+        let store: TripStore
+        do {
+            try FileManager.default.createDirectory(atPath: configuration.stateDirectory, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o750])
+            store = try TripStore(directory: configuration.stateDirectory)
+        } catch {
+            DaemonLog.fatal("\(configuration.stateDirectory): cannot open the trip store: \(error)")
+            return 1
+        }
+
         let watcher: SpoolWatcher
         do {
             watcher = try SpoolWatcher(spool: spool)
@@ -124,10 +142,13 @@ public final class Daemon {
         let writer = JournalWriter(journal: journal, capacity: Daemon.maximumInFlight + 16)
         let settler = Settler(spool: spool, journal: journal, state: state)
         let loop = IntakeLoop(spool: spool, watcher: watcher, writer: writer, settler: settler, journal: journal,
-                              state: state, rules: generation, notifier: notifier)
+                              state: state, rules: generation, notifier: notifier, store: store)
 
         loop.announce(.started, "started on \(spool.root) with \(generation.rules.count) rules from \(generation.files.count) files, version \(generation.version)")
         DaemonLog.notice("started on \(spool.root), rules version \(generation.version)")
+        if store.opening != .opened {
+            rebuild(store, spool: spool, rules: generation, loop: loop)
+        }
 
         let rules = RuleWatcher(source: source, state: state, notifier: notifier) { event, message, extra in
             loop.announce(event, message, extra)
@@ -162,5 +183,28 @@ public final class Daemon {
         writer.close()
         _ = writer.waitUntilIdle(timeout: .seconds(5))
         return 0
+    }
+
+    /// Fills a new or recreated store from done/ and says so in the journal.
+    private func rebuild(_ store: TripStore, spool: Spool, rules: RuleGeneration, loop: IntakeLoop) {
+        let why: String
+        switch store.opening {
+        case .opened: return
+        case .created: why = "no trip store yet"
+        case .recreated(let reason): why = "the trip store could not be used (\(reason)); the old file was kept beside it"
+        }
+        let today = Spool.day(of: Date(), in: rules.config.timeZone)
+        do {
+            let s = try TripStoreRebuild.run(store: store, spool: spool, rules: rules, today: today)
+            let en = rules.config.language == .en
+            let message = en
+                ? "\(why): rebuilt \(store.path ?? "the trip store") from done/ of the last \(rules.config.tripRetentionDays) days: \(s.records) records, \(s.trips) trips decided, \(s.skipped) files skipped"
+                : "\(why)：已根据 done/ 最近 \(rules.config.tripRetentionDays) 天的记录重建班次库 \(store.path ?? "")：记录 \(s.records) 条，判定班次 \(s.trips) 个，跳过文件 \(s.skipped) 个"
+            DaemonLog.notice(message)
+            loop.announce(.tripStoreRebuilt, message, [("SG_RECORDS", String(s.records)), ("SG_TRIPS", String(s.trips))])
+        } catch {
+            DaemonLog.warning("\(store.path ?? "trip store"): rebuilding from done/ failed: \(error); trips are decided from new records only")
+            loop.announce(.spoolTrouble, "rebuilding the trip store from done/ failed: \(error)")
+        }
     }
 }

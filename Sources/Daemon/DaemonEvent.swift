@@ -15,6 +15,10 @@ public enum DaemonEvent: String, CaseIterable, Sendable {
     case journalUnavailable = "journal-unavailable"
     case journalRecovered = "journal-recovered"
     case spoolTrouble = "spool-trouble"
+    /// Every accepted record: its kind, ids and alert counts, so "passed" differs from "never inspected".
+    case recordChecked = "record-checked"
+    /// The trip store was missing or unusable and was rebuilt from done/.
+    case tripStoreRebuilt = "trip-store-rebuilt"
 
     /// Stable ids; the catalog (systemd/stationguard.catalog) explains each.
     public var messageID: MessageID {
@@ -28,6 +32,8 @@ public enum DaemonEvent: String, CaseIterable, Sendable {
         case .journalUnavailable: text = "367d58dd36854f89ad488923e919f666"
         case .journalRecovered: text = "4f477eab07a5498094ded03a540d1aaa"
         case .spoolTrouble: text = "560a3cf0575d461781f009a8ff0b4fb4"
+        case .recordChecked: text = "8b0f6a4c2e9d4d1f9a7c3e5b1d2f4a6c"
+        case .tripStoreRebuilt: text = "c3e1a9b7d5f34e2a8c6b4d2f0e1a3c5b"
         }
         return MessageID(text)!  // constants above: 32 lower-case hex digits each
     }
@@ -35,7 +41,8 @@ public enum DaemonEvent: String, CaseIterable, Sendable {
     /// How urgent the event is for a duty officer.
     public var priority: JournalPriority {
         switch self {
-        case .started, .stopping, .rulesReloaded, .journalRecovered: return .notice
+        case .recordChecked: return .info
+        case .started, .stopping, .rulesReloaded, .journalRecovered, .tripStoreRebuilt: return .notice
         case .rulesRejected, .recordQuarantined: return .warning
         case .spoolTrouble, .journalUnavailable: return .error
         }

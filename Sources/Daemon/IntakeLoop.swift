@@ -5,6 +5,7 @@ import Records
 import Rules
 import Spool
 import Systemd
+import Trips
 
 final class IntakeLoop: @unchecked Sendable {
     private let spool: Spool
@@ -14,6 +15,8 @@ final class IntakeLoop: @unchecked Sendable {
     private let journal: Journal
     private let state: DaemonState
     private let notifier: ServiceNotifier
+    /// Recent records joined into trips; written on this thread only.
+    private let store: TripStore
     /// The rules in force; replaced only between two records, on this thread.
     private var rules: RuleGeneration
     /// Names hinted or scanned in new/, oldest first, each once; taken from `head` on (no O(n)
@@ -26,7 +29,7 @@ final class IntakeLoop: @unchecked Sendable {
     private var lastPruned = ""
 
     init(spool: Spool, watcher: SpoolWatcher, writer: JournalWriter, settler: Settler, journal: Journal,
-         state: DaemonState, rules: RuleGeneration, notifier: ServiceNotifier) {
+         state: DaemonState, rules: RuleGeneration, notifier: ServiceNotifier, store: TripStore) {
         self.spool = spool
         self.watcher = watcher
         self.writer = writer
@@ -35,6 +38,7 @@ final class IntakeLoop: @unchecked Sendable {
         self.state = state
         self.rules = rules
         self.notifier = notifier
+        self.store = store
     }
 
     // MARK: - The loop
@@ -97,17 +101,26 @@ final class IntakeLoop: @unchecked Sendable {
     /// - Parameter stored: on recovery, the journal look-up; alerts it already holds are not sent.
     private func dispatch(_ claimed: ClaimedRecord, lookUp stored: StoredAlerts?) {
         if let newer = state.takePendingGeneration() { rules = newer }  // between records only
-        let judgement = Judgement(claimed, rules: rules)
+        let judgement = Judgement(claimed, station: StationCheck(rules: rules, store: store)) { trouble($0) }
         var alreadyStored = Set<String>()
-        if let stored, case .accepted(let record, _) = judgement {
-            do {
-                alreadyStored = try stored.rules(for: record)
-            } catch {
-                trouble("\(claimed.name): journal look-up failed: \(error); its alerts are sent again")
+        var verdicts: [TripDecision] = []
+        if case .accepted(let record, _, let decisions, let repeated) = judgement {
+            // A record stored before (same bytes) outside recovery had its verdicts journaled
+            // when first processed; in recovery, only those the journal lacks are sent.
+            verdicts = repeated && stored == nil ? [] : decisions
+            if let stored {
+                do {
+                    alreadyStored = try stored.rules(for: record)
+                    let journaled = try stored.verdictTrips(causedBy: record)
+                    verdicts = verdicts.filter { !journaled.contains(JournalText.mask($0.tripID)) }
+                } catch {
+                    trouble("\(claimed.name): journal look-up failed: \(error); its alerts are sent again")
+                }
             }
         }
         let day = Spool.day(of: Date(), in: rules.config.timeZone)
-        let item = Dispatch(claimed, judgement: judgement, alreadyStored: alreadyStored, day: day, context: context())
+        let item = Dispatch(claimed, judgement: judgement, alreadyStored: alreadyStored, verdicts: verdicts, day: day,
+                            context: context(), language: rules.config.language)
         if case .refused(let reason) = judgement {
             DaemonLog.warning("\(claimed.name): quarantined: \(reason)")
         }
@@ -156,6 +169,14 @@ final class IntakeLoop: @unchecked Sendable {
             }
         } catch {
             trouble("\(error)")
+        }
+        do {
+            if let first = TripStoreRebuild.firstDay(today: today, keeping: rules.config.tripRetentionDays) {
+                let removed = try store.prune(before: first)
+                if removed > 0 { DaemonLog.notice("removed \(removed) records of station days before \(first) from the trip store") }
+            }
+        } catch {
+            DaemonLog.warning("\(store.path ?? "trip store"): pruning failed: \(error)")
         }
     }
 

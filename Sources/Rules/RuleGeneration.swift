@@ -132,10 +132,12 @@ public final class RuleGeneration {
         return "the condition gave \(TaggedValue.typeName(v.runtimeType)), not true or false"
     }
 
-    private func alert(_ rule: Rule, action: RuleAction, message: String, reason: String?, record: Record) -> Alert {
+    func alert(_ rule: Rule, action: RuleAction, message: String, reason: String?, record: Record) -> Alert {
+        // The configured station's code (interfaces.md §2); a record naming another station
+        // gets REC-001 (StationAlerts.swift).
         Alert(rule: rule.id, ruleset: rule.ruleset, severity: rule.severity, action: action, message: message,
               messageID: rule.messageID, reviewReason: reason, recordID: record.id, recordKind: record.kind.rawValue,
-              station: record.stationCode, kiosk: record.kioskID, officer: record.officerID, trip: record.tripID,
+              station: config.stationCode ?? record.stationCode, kiosk: record.kioskID, officer: record.officerID, trip: record.tripID,
               plate: record.plateNo, spoolFile: record.fileName, recordSHA256: record.sha256, rulesVersion: version)
     }
 

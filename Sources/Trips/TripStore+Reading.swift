@@ -87,3 +87,15 @@ extension TripStore {
         }
     }
 }
+
+extension TripStore {
+    /// Every stored decision in order: trip, the record that caused it, the verdict (tests and
+    /// audits: each must have one journal entry).
+    public func decisionLog() throws -> [(trip: String, cause: String, verdict: String)] {
+        try reader.read { db in
+            try Row.fetchAll(db, sql: "SELECT trip_id, cause_record_id, verdict FROM decision ORDER BY id").map {
+                (trip: $0["trip_id"], cause: $0["cause_record_id"], verdict: $0["verdict"])
+            }
+        }
+    }
+}
