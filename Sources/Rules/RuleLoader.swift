@@ -225,7 +225,7 @@ public struct RuleLoader {
         var bytes: [UInt8] = []
         for p in (paths + [config.path].compactMap { $0 }) {
             bytes += Array(p.utf8) + [0]
-            if let d = FileManager.default.contents(atPath: p) { bytes += Array(d) }
+            if let d = try? YAMLDocument.readBounded(path: p) { bytes += Array(d) }
             bytes.append(0)
         }
         let hash = SHA256.hex(bytes).prefix(12)
