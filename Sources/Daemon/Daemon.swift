@@ -105,7 +105,8 @@ public final class Daemon {
         do {
             generation = try source.load()
         } catch let error as RuleLoadError {
-            DaemonLog.fatal("rules not loaded:\n\(error.description)\n\(error.issues.count) problem\(error.issues.count == 1 ? "" : "s"); not started")
+            DaemonLog.fatal(lines: ["rules not loaded:"] + error.description.split(separator: "\n").map(String.init)
+                            + ["\(error.issues.count) problem\(error.issues.count == 1 ? "" : "s"); not started"])
             return 1
         } catch {
             DaemonLog.fatal("rules not loaded: \(error); not started")
@@ -127,7 +128,7 @@ public final class Daemon {
                               state: state, rules: generation, notifier: notifier)
 
         loop.announce(.started, "started on \(spool.root) with \(generation.rules.count) rules from \(generation.files.count) files, version \(generation.version)")
-        DaemonLog.notice("started on \(spool.root), rules version \(generation.version)")
+        DaemonLog.event(5, "started on \(spool.root), rules version \(generation.version)")
 
         let rules = RuleWatcher(source: source, state: state, notifier: notifier) { event, message, extra in
             loop.announce(event, message, extra)
@@ -158,7 +159,7 @@ public final class Daemon {
         let (processed, quarantined) = state.processed
         let message = "stopping: \(processed) records processed (\(quarantined) quarantined); waiting records stay in new/"
         loop.announce(.stopping, message)
-        DaemonLog.notice(message)
+        DaemonLog.event(5, message)
         writer.close()
         _ = writer.waitUntilIdle(timeout: .seconds(5))
         return 0

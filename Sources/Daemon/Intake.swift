@@ -56,7 +56,8 @@ struct Dispatch: Sendable {
             self.alerts = alreadyStored.isEmpty ? alerts : alerts.filter { !alreadyStored.contains($0.journalRule) }
             event = nil
         case .refused(let reason):
-            verdict = .quarantine(reason: reason)
+            // The reason file is text a person reads (cat, less): cleaned like the journal's copy.
+            verdict = .quarantine(reason: JournalText.clean(reason))
             alerts = []
             event = DaemonEvent.recordQuarantined.fields(
                 message: "\(claimed.name): record quarantined: \(reason)",

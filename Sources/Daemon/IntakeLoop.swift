@@ -109,7 +109,7 @@ final class IntakeLoop: @unchecked Sendable {
         let day = Spool.day(of: Date(), in: rules.config.timeZone)
         let item = Dispatch(claimed, judgement: judgement, alreadyStored: alreadyStored, day: day, context: context())
         if case .refused(let reason) = judgement {
-            DaemonLog.warning("\(claimed.name): quarantined: \(reason)")
+            DaemonLog.event(4, "\(claimed.name): quarantined: \(reason)")
         }
         state.claimed()
         let settler = self.settler
@@ -237,7 +237,7 @@ final class IntakeLoop: @unchecked Sendable {
                      [("SG_REASON", reason)])
         }
         let message = "journald is back; records left in cur/ recovered, new/ rescanned"
-        DaemonLog.notice(message)
+        DaemonLog.event(5, message)
         announce(.journalRecovered, message)
         rescan(olderThan: 0)
     }
@@ -255,7 +255,7 @@ final class IntakeLoop: @unchecked Sendable {
 
     /// A spool problem: the daemon's log and a spool-trouble event.
     private func trouble(_ text: String) {
-        DaemonLog.warning(text)
+        DaemonLog.event(3, text)
         announce(.spoolTrouble, text)
     }
 

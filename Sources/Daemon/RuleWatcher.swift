@@ -103,16 +103,16 @@ final class RuleWatcher {
             state.offer(generation)
             state.rulesVersion = generation.version
             let message = "rules reloaded (\(why)): \(generation.rules.count) rules from \(generation.files.count) files, version \(generation.version) replaces \(before)"
-            DaemonLog.notice(message)
+            DaemonLog.event(5, message)
             announce(.rulesReloaded, message, [("SG_RULES_VERSION", generation.version), ("SG_RULES_PREVIOUS", before)])
         } catch let error as RuleLoadError {
             let first = error.issues.first.map(\.summary) ?? "unknown problem"
             let message = "rules rejected (\(why)): \(first); \(error.issues.count) problem\(error.issues.count == 1 ? "" : "s"); the rules in force (version \(before)) stay in force"
-            DaemonLog.warning(message)
+            DaemonLog.event(4, message)
             announce(.rulesRejected, message, [("SG_RULES_VERSION", before), ("SG_ISSUES", error.description)])
         } catch {
             let message = "rules rejected (\(why)): \(error); the rules in force (version \(before)) stay in force"
-            DaemonLog.warning(message)
+            DaemonLog.event(4, message)
             announce(.rulesRejected, message, [("SG_RULES_VERSION", before)])
         }
         _ = try? notifier.notify(.ready)

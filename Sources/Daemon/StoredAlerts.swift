@@ -20,7 +20,7 @@ final class StoredAlerts {
         reader.removeMatches()
         // The journal holds the record id masked (ID numbers never leave unmasked), so the
         // look-up compares masked with masked: the same function Alert.journalRecordID uses.
-        try reader.addMatch("SG_RECORD_ID", JournalText.mask(record.id))
+        try reader.addMatch("SG_RECORD_ID", JournalText.clean(record.id))
         try reader.addMatch("SG_RECORD_SHA256", record.sha256)
         try reader.addMatch("SYSLOG_IDENTIFIER", "stationguard")
         // journald sets _UID itself: entries another user sent cannot pose as ours.

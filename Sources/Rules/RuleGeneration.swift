@@ -107,14 +107,14 @@ public final class RuleGeneration {
                 case .bool(true):
                     let template = (config.language == .en ? r.messageEN : nil) ?? r.message
                     let text = template.render({ $0.evaluate(activation) }, calendar: calendar)
-                    alerts.append(alert(r.rule, action: r.rule.action, message: JournalText.mask(text),
+                    alerts.append(alert(r.rule, action: r.rule.action, message: JournalText.clean(text),
                                         reason: nil, record: record))
                 default:
-                    let reason = JournalText.mask(RuleGeneration.reviewReason(result))
+                    let reason = JournalText.clean(RuleGeneration.reviewReason(result))
                     let text = config.language == .en
                         ? "Rule \(r.rule.id) (\(r.rule.title)) could not decide: \(reason). An officer must check this record."
                         : "规则 \(r.rule.id)（\(r.rule.title)）无法判断：\(reason)。请人工复核。"
-                    alerts.append(alert(r.rule, action: .review, message: JournalText.mask(text), reason: reason, record: record))
+                    alerts.append(alert(r.rule, action: .review, message: JournalText.clean(text), reason: reason, record: record))
                 }
             }
             return alerts

@@ -31,11 +31,11 @@ struct Check: ParsableCommand {
         var failed = false
         for path in records {
             guard let data = FileManager.default.contents(atPath: path) else {
-                printError("\(path): cannot read the file"); failed = true; continue
+                printError("\(JournalText.clean(path)): cannot read the file"); failed = true; continue
             }
             let record: Record
             switch RecordDecoder.decode(Array(data), fileName: (path as NSString).lastPathComponent) {
-            case .failure(let e): printError("\(path): invalid record: \(e.reason)"); failed = true; continue
+            case .failure(let e): printError(JournalText.clean("\(path): invalid record: \(e.reason)")); failed = true; continue
             case .success(let r): record = r
             }
             let alerts = generation.evaluate(record)
@@ -43,8 +43,9 @@ struct Check: ParsableCommand {
             case .json:
                 for a in alerts { print(a.jsonLine) }
             case .text:
-                // The file name may carry an ID number, like SG_SPOOL_FILE: masked the same way.
-                let shown = JournalText.mask(path)
+                // The file name may carry an ID number or control characters, like SG_SPOOL_FILE:
+                // cleaned the same way (the message is already clean: Alert.message).
+                let shown = JournalText.clean(path)
                 if alerts.isEmpty { print("\(shown): no alerts") }
                 for a in alerts { print("\(shown): \(a.rule) \(a.severity.rawValue) \(a.action.rawValue): \(a.message)") }
             }

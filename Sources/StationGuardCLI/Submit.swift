@@ -35,21 +35,21 @@ struct Submit: ParsableCommand {
         for path in records {
             let name = (path as NSString).lastPathComponent
             guard let data = FileManager.default.contents(atPath: path) else {
-                printError("\(path): cannot read the file")
+                printError(JournalText.clean("\(path): cannot read the file"))
                 refused = true
                 continue
             }
             let bytes = Array(data)
             if case .failure(let error) = RecordDecoder.decode(bytes, fileName: name) {
-                printError("\(path): refused: \(error.reason)")
+                printError(JournalText.clean("\(path): refused: \(error.reason)"))
                 refused = true
                 continue
             }
             do {
                 try spool.submit(bytes: bytes, name: name)
-                print("\(path): handed over as \(spool.root)/new/\(name)")
+                print(JournalText.clean("\(path): handed over as \(spool.root)/new/\(name)"))
             } catch {
-                printError("\(path): refused: \(error)")
+                printError(JournalText.clean("\(path): refused: \(error)"))
                 refused = true
             }
         }
