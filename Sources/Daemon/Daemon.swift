@@ -53,12 +53,17 @@ public struct DaemonConfiguration: Sendable {
     public var configPath: String
     /// False for the default config path (absent = defaults); true for `--config FILE`.
     public var configMustExist: Bool
+    /// Refuse rule and config files anyone but root or the daemon's user could write
+    /// (StrictModes); false only for tests (`--insecure-rules`).
+    public var strictModes: Bool
 
-    public init(spoolRoot: String, ruleDirectories: [String], configPath: String, configMustExist: Bool) {
+    public init(spoolRoot: String, ruleDirectories: [String], configPath: String, configMustExist: Bool,
+                strictModes: Bool = true) {
         self.spoolRoot = spoolRoot
         self.ruleDirectories = ruleDirectories
         self.configPath = configPath
         self.configMustExist = configMustExist
+        self.strictModes = strictModes
     }
 }
 
@@ -100,7 +105,8 @@ public final class Daemon {
         // The rules: a start without rules would let every record pass unseen.
         let source = RuleWatcher.Source(layers: RuleLayers(directories: configuration.ruleDirectories),
                                         configPath: configuration.configPath,
-                                        configMustExist: configuration.configMustExist)
+                                        configMustExist: configuration.configMustExist,
+                                        strictModes: configuration.strictModes)
         let generation: RuleGeneration
         do {
             generation = try source.load()

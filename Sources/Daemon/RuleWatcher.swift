@@ -23,12 +23,14 @@ final class RuleWatcher {
         var configPath: String
         /// False for the default config path (a missing file means defaults).
         var configMustExist: Bool
+        /// StrictModes (false only for tests).
+        var strictModes = true
 
         /// Loads config and rules into a new generation.
         /// - Throws: `RuleLoadError` with every issue at file:line:col.
         func load() throws -> RuleGeneration {
-            let config = try StationConfig.load(path: configPath, mustExist: configMustExist)
-            return try RuleLoader(layers: layers, config: config).load()
+            let config = try StationConfig.load(path: configPath, mustExist: configMustExist, strictModes: strictModes)
+            return try RuleLoader(layers: layers, config: config, strictModes: strictModes).load()
         }
 
         /// Everything about the rule files and the config that a change would alter.

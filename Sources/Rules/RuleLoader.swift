@@ -17,10 +17,14 @@ private final class LoadCounter {
 public struct RuleLoader {
     public var layers: RuleLayers
     public var config: StationConfig
+    /// Refuse rule directories and files that anyone but root or this user could write
+    /// (`StrictModes`); false only for tests (`--insecure-rules`).
+    public var strictModes: Bool
 
-    public init(layers: RuleLayers = RuleLayers(), config: StationConfig = StationConfig()) {
+    public init(layers: RuleLayers = RuleLayers(), config: StationConfig = StationConfig(), strictModes: Bool = true) {
         self.layers = layers
         self.config = config
+        self.strictModes = strictModes
     }
 
     /// The record kinds rules may name.
@@ -43,8 +47,18 @@ public struct RuleLoader {
             issues.append(RuleIssue(file: layers.directories.joined(separator: ", "), line: 0, column: 0,
                                     message: "no active rule set (*.yaml) in any rule directory: nothing would be checked"))
         }
+        if strictModes {
+            var seen = Set<String>()
+            for directory in layers.directories where seen.insert(directory).inserted {
+                if let issue = StrictModes.problem(directory, what: "rule directory") { issues.append(issue) }
+            }
+        }
         var sets: [RuleSetFile] = []
         for entry in active {
+            if strictModes, let issue = StrictModes.problem(entry.path, what: "rule file") {
+                issues.append(issue)
+                continue
+            }
             let log = IssueLog(file: entry.path)
             if let set = RuleSetFile.read(path: entry.path, stem: entry.name, kinds: RuleLoader.kindNames, log: log) {
                 sets.append(set)

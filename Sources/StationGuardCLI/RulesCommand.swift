@@ -16,13 +16,13 @@ extension RuleOptions {
 
     /// The station config; the default path may be absent (defaults), a `--config` file must exist.
     func stationConfig() throws -> StationConfig {
-        try StationConfig.load(path: configFile, mustExist: configFile != StationConfig.defaultPath)
+        try StationConfig.load(path: configFile, mustExist: configFile != StationConfig.defaultPath, strictModes: !insecureRules)
     }
 
     /// Config and rules, or the issues on stderr and exit 1.
     func loadGeneration() throws -> RuleGeneration {
         do {
-            return try RuleLoader(layers: layers, config: try stationConfig()).load()
+            return try RuleLoader(layers: layers, config: try stationConfig(), strictModes: !insecureRules).load()
         } catch let e as RuleLoadError {
             printError(e.description)
             printError("\(e.issues.count) error\(e.issues.count == 1 ? "" : "s"); no rules loaded")

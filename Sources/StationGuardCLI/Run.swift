@@ -21,7 +21,8 @@ struct Run: ParsableCommand {
             spoolRoot: spool.spoolDirectory,
             ruleDirectories: rules.layers.directories,
             configPath: rules.configFile,
-            configMustExist: rules.configFile != StationConfig.defaultPath))
+            configMustExist: rules.configFile != StationConfig.defaultPath,
+            strictModes: !rules.insecureRules))
         let status = daemon.run()
         if status != 0 { throw ExitCode(status) }
     }
