@@ -19,6 +19,7 @@ final class DaemonState: @unchecked Sendable {
     private var _journal = JournalState.up
     private var _pendingGeneration: RuleGeneration?
     private var _rulesVersion: String
+    private var _station: String?
     private var _processed = 0
     private var _quarantined = 0
     private var _waiting = 0
@@ -54,6 +55,13 @@ final class DaemonState: @unchecked Sendable {
         get { locked { _rulesVersion } }
         set { locked { _rulesVersion = newValue } }
     }
+    /// The station code of the rules in force (set by the intake thread when it swaps them in).
+    var station: String? {
+        get { locked { _station } }
+        set { locked { _station = newValue } }
+    }
+    /// Station code and rules version, read together under the lock, for an event.
+    var eventSnapshot: (station: String?, rulesVersion: String) { locked { (_station, _rulesVersion) } }
 
     // MARK: - Journal
 

@@ -14,7 +14,9 @@ final class IntakeLoop: @unchecked Sendable {
     private let journal: Journal
     private let state: DaemonState
     private let notifier: ServiceNotifier
-    /// The rules in force; replaced only between two records, on this thread.
+    /// The rules in force; replaced only between two records, and read and written only on the
+    /// intake thread. Other threads (the rule watcher announcing a reload) read the event
+    /// context from `state` (a locked snapshot), never this.
     private var rules: RuleGeneration
     /// Names hinted or scanned in new/, oldest first, each once; taken from `head` on (no O(n)
     /// removal at the front during a burst of thousands).
@@ -35,6 +37,7 @@ final class IntakeLoop: @unchecked Sendable {
         self.state = state
         self.rules = rules
         self.notifier = notifier
+        state.station = rules.config.stationCode
     }
 
     // MARK: - The loop
@@ -96,7 +99,7 @@ final class IntakeLoop: @unchecked Sendable {
     /// Judges a claimed record with the rules in force and hands its entries to the writer.
     /// - Parameter stored: on recovery, the journal look-up; alerts it already holds are not sent.
     private func dispatch(_ claimed: ClaimedRecord, lookUp stored: StoredAlerts?) {
-        if let newer = state.takePendingGeneration() { rules = newer }  // between records only
+        adoptPendingRules()  // between records only
         let judgement = Judgement(claimed, rules: rules)
         var alreadyStored = Set<String>()
         if let stored, case .accepted(let record, _) = judgement {
@@ -126,6 +129,14 @@ final class IntakeLoop: @unchecked Sendable {
                 return
             }
         }
+    }
+
+    /// Swaps in the generation the rule watcher compiled, if any (intake thread only), and
+    /// publishes its station code for the events other threads announce.
+    func adoptPendingRules() {
+        guard let newer = state.takePendingGeneration() else { return }
+        rules = newer
+        state.station = newer.config.stationCode
     }
 
     // MARK: - new/
@@ -259,8 +270,10 @@ final class IntakeLoop: @unchecked Sendable {
         announce(.spoolTrouble, text)
     }
 
+    /// What events carry, from `state` alone: any thread may call this (the rule watcher does).
     func context() -> EventContext {
-        EventContext(spool: spool.root, station: rules.config.stationCode, rulesVersion: state.rulesVersion)
+        let (station, version) = state.eventSnapshot
+        return EventContext(spool: spool.root, station: station, rulesVersion: version)
     }
 
     /// The STATUS= line: records processed, queue depth, rules generation, journal state.
