@@ -110,10 +110,8 @@ public final class RuleGeneration {
                     alerts.append(alert(r.rule, action: r.rule.action, message: JournalText.clean(text),
                                         reason: nil, record: record))
                 default:
-                    let reason = JournalText.clean(RuleGeneration.reviewReason(result))
-                    let text = config.language == .en
-                        ? "Rule \(r.rule.id) (\(r.rule.title)) could not decide: \(reason). An officer must check this record."
-                        : "规则 \(r.rule.id)（\(r.rule.title)）无法判断：\(reason)。请人工复核。"
+                    let reason = JournalText.clean(Review.reason(result, language: config.language))
+                    let text = Review.message(rule: r.rule, reason: reason, language: config.language)
                     alerts.append(alert(r.rule, action: .review, message: JournalText.clean(text), reason: reason, record: record))
                 }
             }
@@ -121,15 +119,12 @@ public final class RuleGeneration {
         }
     }
 
-    static func reviewReason(_ v: Value) -> String {
-        if case .error(let e) = v { return e.message }
-        // CEL's own name for the value's type, as `type(x)` and CEL's error messages spell it.
-        return "the condition gave \(TaggedValue.typeName(v.runtimeType)), not true or false"
-    }
+    /// Why a condition result is not a decision, in English (rule tests, `check`).
+    static func reviewReason(_ v: Value) -> String { Review.reason(v, language: .en) }
 
     private func alert(_ rule: Rule, action: RuleAction, message: String, reason: String?, record: Record) -> Alert {
         Alert(rule: rule.id, ruleset: rule.ruleset, severity: rule.severity, action: action, message: message,
-              messageID: rule.messageID, reviewReason: reason, recordID: record.id, recordKind: record.kind.rawValue,
+              messageID: action == .review ? Review.messageID : rule.messageID, reviewReason: reason, recordID: record.id, recordKind: record.kind.rawValue,
               station: record.stationCode, kiosk: record.kioskID, officer: record.officerID, trip: record.tripID,
               plate: record.plateNo, spoolFile: record.fileName, recordSHA256: record.sha256, rulesVersion: version)
     }

@@ -102,7 +102,7 @@ public struct RuleLoader {
                         objectTypes: recordTypes.all + [p.type],
                         // cel-go's ext libraries (strings, math, encoders): rule authors use
                         // substring/join/upperAscii and math.abs/greatest.
-                        functions: calendar.functions + Extensions.all))
+                        functions: calendar.functions + Review.functions + Extensions.all))
                     environments[kind] = env
                 }
                 let rule = Rule(id: def.id, title: def.title, ruleset: set.name, kind: def.kind, severity: def.severity,

@@ -30,6 +30,9 @@ public struct RuleTestReport {
 /// Runs rule test files against a loaded generation.
 public struct RuleTestRunner {
     public let generation: RuleGeneration
+    /// Called with every test's patched record and its alerts (the message rendering test
+    /// renders each fired rule again in the other language).
+    var observe: ((_ test: String, _ record: Record, _ params: [Int: Value]?, _ alerts: [Alert]) -> Void)?
 
     public init(generation: RuleGeneration) { self.generation = generation }
 
@@ -141,6 +144,7 @@ public struct RuleTestRunner {
             case .success(let r): record = r
             }
             let alerts = generation.evaluate(record, params: override)
+            observe?(what, record, override, alerts)
             let failuresBefore = report.failures.count
             for (key, ids) in expect {
                 for id in ids {
