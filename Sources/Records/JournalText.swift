@@ -112,9 +112,12 @@ public enum JournalText {
     /// `K440106198503124219` and `drv:440106198503124219` are caught. Digit groups joined by
     /// separators (up to three spaces, hyphens, dots, underscores, control characters…
     /// between two digits, see `isSeparator`) form one run, so `110105 1949 1231 002X`,
-    /// `110105-19491231-002X` and `110105.19491231.002X` are caught too. A run of 15 or more
-    /// digits is masked whole (first 6 and last 4 of its digits shown, separators dropped);
-    /// after 17 or more digits a check character X/x (or full-width Ｘ/ｘ) belongs to the run.
+    /// `110105-19491231-002X` and `110105.19491231.002X` are caught too: when no group alone
+    /// has 15 digits but the run has, the run is masked as one number (first 6 and last 4 of
+    /// its digits shown, separators dropped); when a group alone has 15 or more, each such group
+    /// is masked and the short numbers beside it are kept (a record id's sequence numbers stay
+    /// readable). After 17 or more digits a check character X/x (or full-width Ｘ/ｘ) belongs
+    /// to the number.
     /// Masking the whole run errs on the safe side: an ID anywhere inside a longer run never
     /// shows more than its own first 6 and last 4. Combining marks and invisible format
     /// characters between digits do not split a run either. Shorter numbers (trip ids,
@@ -133,32 +136,63 @@ public enum JournalText {
         var i = 0
         while i < scalars.count {
             guard isDigit(scalars[i]) else { out.append(scalars[i]); i += 1; continue }
-            // The run: digits, with ignorable scalars and short separator runs between them
-            // (never after the last digit).
-            var digits = String.UnicodeScalarView()
-            var j = i, end = i, separators = 0
+            // The run: digit groups (digits, with invisible scalars inside), joined by up to
+            // `maximumSeparators` separators (never after the last digit).
+            var groups: [(start: Int, end: Int, digits: String.UnicodeScalarView)] = []
+            var j = i, separators = 0, inGroup = false
             while j < scalars.count {
                 let s = scalars[j]
                 if isDigit(s) {
-                    digits.append(s); end = j + 1; separators = 0
+                    if !inGroup { groups.append((j, j + 1, String.UnicodeScalarView())); inGroup = true }
+                    groups[groups.count - 1].digits.append(s)
+                    groups[groups.count - 1].end = j + 1
+                    separators = 0
                 } else if isIgnorable(s) {
-                    // invisible: neither ends the run nor counts as a separator
+                    // invisible: neither ends a group nor counts as a separator
                 } else if isSeparator(s) && separators < maximumSeparators {
                     separators += 1
+                    inGroup = false
                 } else {
                     break
                 }
                 j += 1
             }
-            if digits.count >= 17 {
+            let total = groups.reduce(0) { $0 + $1.digits.count }
+            let longest = groups.map(\.digits.count).max() ?? 0
+            var end = groups[groups.count - 1].end
+            // A check character X after 17 or more digits belongs to the number: after the
+            // last group itself (a group long enough on its own) or, for a number written in
+            // groups, also after separators.
+            if (longest >= minimumDigits ? groups[groups.count - 1].digits.count : total) >= 17 {
                 var k = end, gap = 0
-                while k < scalars.count, isIgnorable(scalars[k]) || (isSeparator(scalars[k]) && gap < maximumSeparators) {
+                while k < scalars.count, isIgnorable(scalars[k])
+                        || (longest < minimumDigits && isSeparator(scalars[k]) && gap < maximumSeparators) {
                     if !isIgnorable(scalars[k]) { gap += 1 }
                     k += 1
                 }
-                if k < scalars.count, isCheckX(scalars[k]) { digits.append(scalars[k]); end = k + 1 }
+                if k < scalars.count, isCheckX(scalars[k]) {
+                    groups[groups.count - 1].digits.append(scalars[k])
+                    groups[groups.count - 1].end = k + 1
+                    end = k + 1
+                }
             }
-            if digits.count >= minimumDigits {
+            if longest >= minimumDigits {
+                // A number long enough on its own: mask each such group, keep the shorter
+                // numbers around it (`K-3-12-440106********4219` stays told apart from `K-3-15-…`).
+                var at = i
+                for g in groups {
+                    out.append(contentsOf: scalars[at..<g.start])
+                    if g.digits.count >= minimumDigits {
+                        out.append(contentsOf: NationalIDNumber.masked(String(g.digits)).unicodeScalars)
+                    } else {
+                        out.append(contentsOf: scalars[g.start..<g.end])
+                    }
+                    at = g.end
+                }
+            } else if total >= minimumDigits {
+                // An ID written in groups (`110105 1949 1231 002X`): masked as one number.
+                var digits = String.UnicodeScalarView()
+                for g in groups { digits.append(contentsOf: g.digits) }
                 out.append(contentsOf: NationalIDNumber.masked(String(digits)).unicodeScalars)
             } else {
                 out.append(contentsOf: scalars[i..<end])

@@ -66,6 +66,11 @@ final class JournalMaskingTests: XCTestCase {
             ("4401 0619 8503 1242 19", "440106********4219"),
             // A timestamp-like id of 20 digits with a hyphen: masked (the safe side).
             ("20261001093000-000402", "202610**********0402"),
+            // A group long enough on its own is masked alone; the short numbers beside it stay,
+            // so record ids that differ only there stay apart (KillTests keys on them).
+            ("IT-kill-abcd1234-3-12-440106198503124219", "IT-kill-abcd1234-3-12-440106********4219"),
+            ("440106198503124219-7 x", "440106********4219-7 x"),
+            ("44010619850312421 X", "440106*******2421 X"),
         ]
         for c in cases { XCTAssertEqual(JournalText.mask(c.in), c.out, c.in) }
         XCTAssertEqual(JournalText.mask("kiosk-01:20261001:000402"), "kiosk-01:20261001:000402")
