@@ -91,10 +91,12 @@ public final class Daemon {
         SignalWaiter.blockSignals()
 
         // The spool and its lock: one daemon per spool.
-        let spool: Spool
+        var spool: Spool
         let lock: SpoolLock
         do {
             spool = try Spool(root: configuration.spoolRoot)
+            // A reason file that cannot be named after its record names it inside: cleaned text.
+            spool.nameInReason = { JournalText.clean($0) }
             lock = try SpoolLock(spool: spool)
         } catch {
             DaemonLog.fatal("\(error)")

@@ -47,8 +47,10 @@ struct Dispatch: Sendable {
     ///   - alreadyStored: rule ids whose alerts for this record the journal already holds
     ///     (found on recovery); their alerts are not sent again.
     ///   - context: what the daemon's own events carry (spool, station, rules version).
+    ///   - eventStored: journald already holds this refused record's record-quarantined event
+    ///     (its settle failed and is being retried): it is not sent again.
     init(_ claimed: ClaimedRecord, judgement: Judgement, alreadyStored: Set<String> = [], day: String,
-         context: EventContext) {
+         context: EventContext, eventStored: Bool = false) {
         self.claimed = claimed
         switch judgement {
         case .accepted(_, let alerts):
@@ -59,7 +61,7 @@ struct Dispatch: Sendable {
             // The reason file is text a person reads (cat, less): cleaned like the journal's copy.
             verdict = .quarantine(reason: JournalText.clean(reason))
             alerts = []
-            event = DaemonEvent.recordQuarantined.fields(
+            event = eventStored ? nil : DaemonEvent.recordQuarantined.fields(
                 message: "\(claimed.name): record quarantined: \(reason)",
                 spool: context.spool, station: context.station, rulesVersion: context.rulesVersion,
                 extra: [("SG_SPOOL_FILE", claimed.name), ("SG_REASON", reason)])

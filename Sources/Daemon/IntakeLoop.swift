@@ -26,6 +26,10 @@ final class IntakeLoop: @unchecked Sendable {
     private var lastScan = 0.0
     private var backoff = 0.5
     private var lastPruned = ""
+    /// Recovery passes over cur/ after records could not be settled: not before this moment
+    /// (monotonic seconds), the delay doubling from 1 s to 60 s while records stay stuck.
+    private var nextRecovery = 0.0
+    private var recoveryDelay = 1.0
 
     init(spool: Spool, watcher: SpoolWatcher, writer: JournalWriter, settler: Settler, journal: Journal,
          state: DaemonState, rules: RuleGeneration, notifier: ServiceNotifier) {
@@ -49,7 +53,17 @@ final class IntakeLoop: @unchecked Sendable {
                 awaitJournal()
                 continue
             }
-            if state.takeUnfinishedLeft() { recover() }
+            for message in state.takeNewTroubles() { trouble(message) }
+            if DaemonState.monotonicNow() >= nextRecovery, state.takeUnfinishedLeft() {
+                recover()
+                // Still stuck (a full disk, done/ unwritable): retry later, not every turn.
+                if state.peekUnfinishedLeft() {
+                    nextRecovery = DaemonState.monotonicNow() + recoveryDelay
+                    recoveryDelay = min(recoveryDelay * 2, 60)
+                } else {
+                    recoveryDelay = 1
+                }
+            }
             if DaemonState.monotonicNow() - lastScan >= Daemon.rescanInterval {
                 rescan(olderThan: Daemon.settleTime)
                 pruneOncePerDay()
@@ -110,8 +124,10 @@ final class IntakeLoop: @unchecked Sendable {
             }
         }
         let day = Spool.day(of: Date(), in: rules.config.timeZone)
-        let item = Dispatch(claimed, judgement: judgement, alreadyStored: alreadyStored, day: day, context: context())
-        if case .refused(let reason) = judgement {
+        let eventStored = state.isQuarantineEventStored(claimed.name)
+        let item = Dispatch(claimed, judgement: judgement, alreadyStored: alreadyStored, day: day, context: context(),
+                            eventStored: eventStored)
+        if case .refused(let reason) = judgement, !eventStored {
             DaemonLog.event(4, "\(claimed.name): quarantined: \(reason)")
         }
         state.claimed()
@@ -143,11 +159,49 @@ final class IntakeLoop: @unchecked Sendable {
 
     func rescan(olderThan age: Double) {
         lastScan = DaemonState.monotonicNow()
+        repairSpool()
         do {
             add(try spool.scan(olderThan: age))
         } catch {
             trouble("\(error)")
         }
+    }
+
+    /// At every rescan: spool folders deleted by hand are made again (one spool-trouble event
+    /// each time), names that are not UTF-8 are claimed for quarantine, and records quarantined
+    /// while their writer paused are handed back to new/ once they have grown.
+    private func repairSpool() {
+        do {
+            let made = try spool.recreateMissingFolders()
+            if !made.isEmpty {
+                trouble("spool folder\(made.count == 1 ? "" : "s") \(made.map { $0 + "/" }.joined(separator: ", ")) missing in \(spool.root); made again")
+            }
+        } catch {
+            troubleOnce("\(error)")
+        }
+        do {
+            for claimed in try spool.claimUndecodableNames() { dispatch(claimed, lookUp: nil) }
+        } catch {
+            troubleOnce("\(error)")
+        }
+        let now = DaemonState.monotonicNow()
+        for entry in state.takeWatched() {
+            do {
+                if try spool.reclaimIfGrown(entry.name, since: entry.snapshot, as: entry.original) {
+                    DaemonLog.notice("\(entry.original): quarantined as \(entry.name) while still being written; it has grown since, so it is back in new/ and processed again")
+                    continue
+                }
+            } catch {
+                troubleOnce("\(error)")
+            }
+            if now < entry.until, spool.snapshotQuarantined(entry.name) != nil { state.watch(entry) }
+        }
+    }
+
+    /// A spool problem that repeats at every rescan: one event per distinct text until the
+    /// next successful settle.
+    private func troubleOnce(_ text: String) {
+        if state.settleFailed(cause: text, message: text) { /* announced by the loop */ }
     }
 
     private func add(_ names: [String]) {
