@@ -87,7 +87,8 @@ public enum JournalText {
         return String(out)
     }
 
-    static func needsEscape(_ s: Unicode.Scalar) -> Bool {
+    /// Whether `escape` writes this scalar as an escape.
+    public static func needsEscape(_ s: Unicode.Scalar) -> Bool {
         switch s.value {
         case 0x00...0x1F, 0x7F...0x9F: return true
         case 0x2028, 0x2029: return true                   // line and paragraph separators
