@@ -41,9 +41,10 @@ final class AttackTests: XCTestCase {
 
     /// Drops records, waits until all are settled, and returns (lost, duplicated) against what
     /// `check` predicts for the accepted ones.
-    func settleAndCount(_ scene: Scene, dropped: Int, staged: [String], timeout: Double = 60) throws -> (lost: Int, duplicated: Int) {
+    func settleAndCount(_ scene: Scene, dropped: Int, staged: [String], predicted known: [String]? = nil,
+                        timeout: Double = 60) throws -> (lost: Int, duplicated: Int) {
         waitUntil(timeout: timeout) { scene.settledCount() >= dropped }
-        let predicted = alertKeys(try scene.predictedAlerts(for: staged), idKey: "record_id", ruleKey: "rule")
+        let predicted = try known ?? alertKeys(try scene.predictedAlerts(for: staged), idKey: "record_id", ruleKey: "rule")
         var counts: [String: Int] = [:]
         for key in alertKeys(try scene.journalAlerts(), idKey: "SG_RECORD_ID", ruleKey: "SG_RULE") { counts[key, default: 0] += 1 }
         let missing = Set(predicted).filter { counts[$0] == nil }.count
@@ -59,6 +60,10 @@ final class AttackTests: XCTestCase {
         defer { scene.remove() }
         let daemon = try startedDaemon(scene)
         defer { daemon.stop() }
+        // What the rules in force say about the record dropped after the attack (check would
+        // refuse the admin directory once the bomb is in it).
+        let record = scene.record("driver-alcohol", id: "\(scene.station)-bomb-1")
+        let predicted = alertKeys(try scene.predictedAlerts(for: [try scene.write(record, name: "after.json")]), idKey: "record_id", ruleKey: "rule")
         var lines = ["ruleset: bomb", "params:", "  l0: {default: &l0 [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]}"]
         for level in 1..<7 {
             lines.append("  l\(level): {default: &l\(level) [\(Array(repeating: "*l\(level - 1)", count: 9).joined(separator: ","))]}")
@@ -77,8 +82,8 @@ final class AttackTests: XCTestCase {
         XCTAssertTrue(daemon.isRunning, "the daemon died at the reload")
         XCTAssertEqual(rejected?["SG_ISSUES"]?.contains("\(path):3:17: YAML anchor '&l0'"), true, "\(rejected ?? [:])")
         // The rules in force still work.
-        let staged = [try scene.drop(scene.record("driver-alcohol", id: "\(scene.station)-bomb-1"), name: "after.json")]
-        let (lost, duplicated) = try settleAndCount(scene, dropped: 1, staged: staged)
+        let staged = [try scene.drop(record, name: "after.json")]
+        let (lost, duplicated) = try settleAndCount(scene, dropped: 1, staged: staged, predicted: predicted)
         let started = Date()
         let check = try runProgram(binary, ["rules", "check", "--rules", scene.adminRules])
         let seconds = Date().timeIntervalSince(started)
@@ -96,6 +101,8 @@ final class AttackTests: XCTestCase {
         defer { scene.remove() }
         let daemon = try startedDaemon(scene)
         defer { daemon.stop() }
+        let record = scene.record("driver-alcohol", id: "\(scene.station)-strict-1")
+        let predicted = alertKeys(try scene.predictedAlerts(for: [try scene.write(record, name: "drunk.json")]), idKey: "record_id", ruleKey: "rule")
         // The attack: a local user switches the alcohol rule off in a file anyone may write.
         let path = scene.adminRules + "/testset.yaml"
         try Fixtures.rules.replacingOccurrences(of: "    action: REFUSE\n    message: \"司机", with: "    action: REFUSE\n    enabled: false\n    message: \"司机")
@@ -109,8 +116,8 @@ final class AttackTests: XCTestCase {
         }
         let message = rejected?["MESSAGE"] ?? ""
         XCTAssertTrue(message.contains("\(path): rule file owned by root (uid 0), mode 0666: writable by group and others"), message)
-        let staged = [try scene.drop(scene.record("driver-alcohol", id: "\(scene.station)-strict-1"), name: "drunk.json")]
-        let (lost, duplicated) = try settleAndCount(scene, dropped: 1, staged: staged)
+        let staged = [try scene.drop(record, name: "drunk.json")]
+        let (lost, duplicated) = try settleAndCount(scene, dropped: 1, staged: staged, predicted: predicted)
         let fired = try scene.journalAlerts().filter { $0["SG_RULE"] == "IT-DRV-1" }.count
         print("world-writable rule file: rejected, IT-DRV-1 fired \(fired) time(s); lost \(lost), duplicated \(duplicated)")
         XCTAssertEqual(fired, 1)
@@ -276,9 +283,12 @@ final class AttackTests: XCTestCase {
         for folder in ["tmp", "new", "cur", "done", "quarantine"] { mkdir(spool + "/" + folder, 0o755) }
         let daemon = try startedDaemon(scene)
         defer { daemon.stop() }
-        // Fill the file system, then drop an invalid record (its reason cannot be written).
-        let filler = spool + "/filler"
-        _ = try runProgram("/bin/dd", ["if=/dev/zero", "of=\(filler)", "bs=64k", "count=64"])
+        // Fill the file system but for one page, which the record then takes: its reason file
+        // cannot be written.
+        let filler = spool + "/filler", spare = spool + "/spare"
+        try Data(count: 4096).write(to: URL(fileURLWithPath: spare))
+        _ = try runProgram("/bin/dd", ["if=/dev/zero", "of=\(filler)", "bs=4k", "count=1024"])
+        unlink(spare)
         try scene.drop(bytes: "{", name: "stuck.json")
         print("tried: a 2 MiB tmpfs spool filled up, then an invalid record; 12 s later, space freed")
         Thread.sleep(forTimeInterval: 12)
