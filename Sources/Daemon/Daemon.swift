@@ -135,10 +135,11 @@ public final class Daemon {
         let loop = IntakeLoop(spool: spool, watcher: watcher, writer: writer, settler: settler, journal: journal,
                               state: state, rules: generation, notifier: notifier)
 
-        loop.announce(.started, "started on \(spool.root) with \(generation.rules.count) rules from \(generation.files.count) files, version \(generation.version)")
+        loop.announce(.started, DaemonText.started(generation.config.language, spool: spool.root, rules: generation.rules.count,
+                                                   files: generation.files.count, version: generation.version))
         DaemonLog.event(5, "started on \(spool.root), rules version \(generation.version)")
 
-        let rules = RuleWatcher(source: source, state: state, notifier: notifier) { event, message, extra in
+        let rules = RuleWatcher(source: source, state: state, notifier: notifier, language: generation.config.language) { event, message, extra in
             loop.announce(event, message, extra)
         }
         _ = SignalWaiter { signal in
@@ -165,7 +166,7 @@ public final class Daemon {
             DaemonLog.warning("stopping with \(state.inFlight) records unsettled in cur/ (journald slow or down); they are recovered at the next start")
         }
         let (processed, quarantined) = state.processed
-        let message = "stopping: \(processed) records processed (\(quarantined) quarantined); waiting records stay in new/"
+        let message = DaemonText.stopping(loop.language, processed: processed, quarantined: quarantined)
         loop.announce(.stopping, message)
         DaemonLog.event(5, message)
         writer.close()

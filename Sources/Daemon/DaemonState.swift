@@ -21,6 +21,7 @@ final class DaemonState: @unchecked Sendable {
     private var _pendingGeneration: RuleGeneration?
     private var _rulesVersion: String
     private var _station: String?
+    private var _language = MessageLanguage.zh
     private var _processed = 0
     private var _quarantined = 0
     private var _waiting = 0
@@ -65,8 +66,15 @@ final class DaemonState: @unchecked Sendable {
         get { locked { _station } }
         set { locked { _station = newValue } }
     }
-    /// Station code and rules version, read together under the lock, for an event.
-    var eventSnapshot: (station: String?, rulesVersion: String) { locked { (_station, _rulesVersion) } }
+    /// The language of the rules in force's config (set with `station`).
+    var language: MessageLanguage {
+        get { locked { _language } }
+        set { locked { _language = newValue } }
+    }
+    /// Station code, rules version and language, read together under the lock, for an event.
+    var eventSnapshot: (station: String?, rulesVersion: String, language: MessageLanguage) {
+        locked { (_station, _rulesVersion, _language) }
+    }
 
     // MARK: - Journal
 

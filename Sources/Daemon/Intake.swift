@@ -22,10 +22,10 @@ enum Judgement {
     init(_ claimed: ClaimedRecord, rules: RuleGeneration) {
         switch claimed.content {
         case .unacceptable(let reason):
-            self = .refused(reason: reason)
+            self = .refused(reason: DaemonText.spoolRefusal(reason, rules.config.language))
         case .bytes(let bytes):
             switch RecordDecoder.decode(bytes, fileName: claimed.name) {
-            case .failure(let error): self = .refused(reason: error.reason)
+            case .failure(let error): self = .refused(reason: DaemonText.reason(error, rules.config.language))
             case .success(let record): self = .accepted(record, rules.evaluate(record))
             }
         }
@@ -62,7 +62,7 @@ struct Dispatch: Sendable {
             verdict = .quarantine(reason: JournalText.clean(reason))
             alerts = []
             event = eventStored ? nil : DaemonEvent.recordQuarantined.fields(
-                message: "\(claimed.name): record quarantined: \(reason)",
+                message: DaemonText.recordQuarantined(context.language, name: claimed.name, reason: reason),
                 spool: context.spool, station: context.station, rulesVersion: context.rulesVersion,
                 extra: [("SG_SPOOL_FILE", claimed.name), ("SG_REASON", reason)])
         }
@@ -84,4 +84,6 @@ struct EventContext: Sendable {
     var spool: String
     var station: String?
     var rulesVersion: String?
+    /// The language of the events' MESSAGE (the station config's `language:`).
+    var language: MessageLanguage = .zh
 }

@@ -18,6 +18,8 @@ final class IntakeLoop: @unchecked Sendable {
     /// intake thread. Other threads (the rule watcher announcing a reload) read the event
     /// context from `state` (a locked snapshot), never this.
     private var rules: RuleGeneration
+    /// The language of the daemon's events (the rules in force's config); read after `run()`.
+    var language: MessageLanguage { rules.config.language }
     /// Names hinted or scanned in new/, oldest first, each once; taken from `head` on (no O(n)
     /// removal at the front during a burst of thousands).
     private var waiting: [String] = []
@@ -42,6 +44,7 @@ final class IntakeLoop: @unchecked Sendable {
         self.rules = rules
         self.notifier = notifier
         state.station = rules.config.stationCode
+        state.language = rules.config.language
     }
 
     // MARK: - The loop
@@ -120,7 +123,7 @@ final class IntakeLoop: @unchecked Sendable {
             do {
                 alreadyStored = try stored.rules(for: record)
             } catch {
-                trouble("\(claimed.name): journal look-up failed: \(error); its alerts are sent again")
+                trouble(DaemonText.lookupFailed(rules.config.language, name: claimed.name, error: "\(error)"))
             }
         }
         let day = Spool.day(of: Date(), in: rules.config.timeZone)
@@ -153,6 +156,7 @@ final class IntakeLoop: @unchecked Sendable {
         guard let newer = state.takePendingGeneration() else { return }
         rules = newer
         state.station = newer.config.stationCode
+        state.language = newer.config.language
     }
 
     // MARK: - new/
@@ -298,10 +302,10 @@ final class IntakeLoop: @unchecked Sendable {
         // journal-unavailable can only be written now that journald listens again.
         if case .down(let since, let reason) = outage {
             let seconds = Int(-since.timeIntervalSinceNow)
-            announce(.journalUnavailable, "journald was unavailable for \(seconds) s (\(reason)); records waited in cur/ and new/",
+            announce(.journalUnavailable, DaemonText.journalUnavailable(rules.config.language, seconds: seconds, reason: reason),
                      [("SG_REASON", reason)])
         }
-        let message = "journald is back; records left in cur/ recovered, new/ rescanned"
+        let message = DaemonText.journalRecovered(rules.config.language)
         DaemonLog.event(5, message)
         announce(.journalRecovered, message)
         rescan(olderThan: 0)
@@ -321,13 +325,13 @@ final class IntakeLoop: @unchecked Sendable {
     /// A spool problem: the daemon's log and a spool-trouble event.
     private func trouble(_ text: String) {
         DaemonLog.event(3, text)
-        announce(.spoolTrouble, text)
+        announce(.spoolTrouble, DaemonText.spoolTrouble(rules.config.language, text))
     }
 
     /// What events carry, from `state` alone: any thread may call this (the rule watcher does).
     func context() -> EventContext {
-        let (station, version) = state.eventSnapshot
-        return EventContext(spool: spool.root, station: station, rulesVersion: version)
+        let (station, version, language) = state.eventSnapshot
+        return EventContext(spool: spool.root, station: station, rulesVersion: version, language: language)
     }
 
     /// The STATUS= line: records processed, queue depth, rules generation, journal state.

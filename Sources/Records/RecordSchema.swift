@@ -406,7 +406,7 @@ public enum RecordSchema {
         FieldSchema("blade_length_mm", count, "Blade length, mm."),
         FieldSchema("blade_tip_angle_deg", .integer(min: 0, max: 180), "Blade tip angle, degrees."),
         FieldSchema("knife_kind", .enumeration(["dagger", "triangular", "spring_lock", "other"]),
-                    "匕首/三棱刀/弹簧锁刀 are controlled whatever their size.", addedFor: ["LUG-003"]),
+                    "匕首/三棱刀/带有自锁装置的弹簧刀 are controlled whatever their size.", addedFor: ["LUG-003"]),
         FieldSchema("live_animal", .enumeration(["guide_dog", "pet", "poultry", "aquatic", "other"]),
                     "A live animal of this kind.", addedFor: ["LUG-011"]),
         FieldSchema("guide_dog_proof", .boolean, "Proof for a guide dog was shown.", addedFor: ["LUG-011"]),

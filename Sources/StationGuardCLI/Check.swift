@@ -38,6 +38,7 @@ struct Check: ParsableCommand {
             case .failure(let e): printError(JournalText.clean("\(path): invalid record: \(e.reason)")); failed = true; continue
             case .success(let r): record = r
             }
+            for warning in record.unknownFieldWarnings { printError(JournalText.clean("\(path): warning: \(warning)")) }
             let alerts = generation.evaluate(record)
             switch format {
             case .json:

@@ -59,6 +59,21 @@ final class EvaluationTests: XCTestCase {
         XCTAssertEqual(Array(outcomes), [true, true, true, true])
     }
 
+    /// A misspelt field is kept but read by no rule: a REVIEW alert names it and the guess,
+    /// with the REVIEW MESSAGE_ID, in the station's language.
+    func testUnknownFieldGivesAReviewWithADidYouMean() throws {
+        let r = try record(Fixtures.departure, ["adluts": .integer(45)])
+        let alerts = generation.evaluate(r)
+        let unknown = try XCTUnwrap(alerts.first { $0.rule == Review.unknownFieldRule })
+        XCTAssertEqual(unknown.action, .review)
+        XCTAssertEqual(unknown.messageID, Review.messageID)
+        XCTAssertTrue(unknown.message.hasPrefix("记录含有未知字段 adluts（是否应为 adults？）："), unknown.message)
+        var en = StationConfig(); en.language = .en
+        let english = try loadRules([scratch.path("v")], config: en).evaluate(r).first { $0.rule == Review.unknownFieldRule }
+        XCTAssertTrue(english?.message.hasPrefix("Unknown field adluts (did you mean adults?): ") ?? false, english?.message ?? "nil")
+        XCTAssertFalse(generation.evaluate(try record(Fixtures.departure)).contains { $0.rule == Review.unknownFieldRule })
+    }
+
     func testMissingFieldGivesReviewNamingIt() throws {
         let alerts = generation.evaluate(try record(Fixtures.departure, ["adults": nil]))
         XCTAssertEqual(alerts.map(\.rule), ["T-001"])

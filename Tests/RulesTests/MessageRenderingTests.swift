@@ -80,6 +80,19 @@ final class MessageRenderingTests: XCTestCase {
         XCTAssertEqual(distinct, [], distinct.joined(separator: "\n"))
     }
 
+    /// A REVIEW names the dotted path the record lacks, in the station's language.
+    func testReviewReasonNamesTheMissingPath() throws {
+        let text = try String(contentsOfFile: Self.shippedRules + "/tests/records/driver-clean.json", encoding: .utf8)
+            .replacingOccurrences(of: "\"checked_at\": \"2026-10-01T06:20:00+08:00\", ", with: "")
+        let driver = try record(text)
+        let zh = try loadRules([Self.shippedRules]).evaluate(driver).first { $0.rule == "DRV-001-STALE" }
+        XCTAssertEqual(zh?.reviewReason, "缺少字段 licence.checked_at")
+        XCTAssertEqual(zh?.message, "规则 DRV-001-STALE（驾驶证状态查询过时）无法判断：缺少字段 licence.checked_at，请人工复核。")
+        var en = StationConfig(); en.language = .en
+        let english = try loadRules([Self.shippedRules], config: en).evaluate(driver).first { $0.rule == "DRV-001-STALE" }
+        XCTAssertEqual(english?.message, "Rule DRV-001-STALE (licence status query out of date) could not decide: missing field licence.checked_at. An officer must check this record by hand.")
+    }
+
     func testTheCheckerFindsWhatItLooksFor() {
         XCTAssertEqual(Self.problems(in: "登记处置为 moved_to_hold。", chinese: true, record: "{}"), ["raw code 'moved_to_hold'"])
         XCTAssertEqual(Self.problems(in: "状态 full_points", chinese: false, record: "{}"), ["raw code 'full_points'"])
