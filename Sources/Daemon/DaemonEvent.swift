@@ -16,6 +16,7 @@ public enum DaemonEvent: String, CaseIterable, Sendable {
     case journalUnavailable = "journal-unavailable"
     case journalRecovered = "journal-recovered"
     case spoolTrouble = "spool-trouble"
+    case alertsMissing = "alerts-missing"
 
     /// Stable ids; the catalog (systemd/stationguard.catalog) explains each.
     public var messageID: MessageID {
@@ -29,6 +30,7 @@ public enum DaemonEvent: String, CaseIterable, Sendable {
         case .journalUnavailable: text = "367d58dd36854f89ad488923e919f666"
         case .journalRecovered: text = "4f477eab07a5498094ded03a540d1aaa"
         case .spoolTrouble: text = "560a3cf0575d461781f009a8ff0b4fb4"
+        case .alertsMissing: text = "9b1f0e6c2d7a4c5e8f3a61d0b47e2c95"
         }
         return MessageID(text)!  // constants above: 32 lower-case hex digits each
     }
@@ -37,7 +39,7 @@ public enum DaemonEvent: String, CaseIterable, Sendable {
     public var priority: JournalPriority {
         switch self {
         case .started, .stopping, .rulesReloaded, .journalRecovered: return .notice
-        case .rulesRejected, .recordQuarantined: return .warning
+        case .rulesRejected, .recordQuarantined, .alertsMissing: return .warning
         case .spoolTrouble, .journalUnavailable: return .error
         }
     }

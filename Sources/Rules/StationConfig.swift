@@ -23,6 +23,9 @@ public struct StationConfig {
     public var language: MessageLanguage
     /// How many days processed records stay in `done/DATE/`.
     public var doneRetentionDays: Int
+    /// At most this many journal entries per second while the daemon catches up on a backlog,
+    /// so a burst stays below journald's per-service rate limit (systemd's LogRateLimit*=).
+    public var catchUpAlertsPerSecond: Int
     /// The file read, nil when defaults were used.
     public var path: String?
     /// `strict_holiday_mode: true`: every rule tagged `从严` (the catalogue's "WARN (HOLD if
@@ -40,6 +43,7 @@ public struct StationConfig {
 
     public static let defaultTimeZone = "Asia/Shanghai"
     public static let defaultRetentionDays = 180
+    public static let defaultCatchUpAlertsPerSecond = 5000
 
     /// All defaults.
     public init() {
@@ -47,6 +51,7 @@ public struct StationConfig {
         timeZone = TimeZone(identifier: StationConfig.defaultTimeZone) ?? TimeZone(secondsFromGMT: 8 * 3600)!
         language = .zh
         doneRetentionDays = StationConfig.defaultRetentionDays
+        catchUpAlertsPerSecond = StationConfig.defaultCatchUpAlertsPerSecond
         path = nil
         paramOverrides = [:]
         setKeyNodes = [:]
@@ -55,7 +60,7 @@ public struct StationConfig {
         actionKeyNodes = [:]
     }
 
-    static let keys = ["station_code", "time_zone", "language", "done_retention_days", "strict_holiday_mode", "actions", "params"]
+    static let keys = ["station_code", "time_zone", "language", "done_retention_days", "catch_up_alerts_per_second", "strict_holiday_mode", "actions", "params"]
 
     /// The action in force for a rule whose file declares `declared` with `tags`.
     public func action(for rule: String, declared: RuleAction, tags: [String]) -> RuleAction {
@@ -103,6 +108,10 @@ public struct StationConfig {
         if let days = m.int("done_retention_days", what: "station config") {
             if days >= 1 { config.doneRetentionDays = days }
             else { log.add("done_retention_days must be at least 1, found \(days)", at: m["done_retention_days"]?.mark) }
+        }
+        if let rate = m.int("catch_up_alerts_per_second", what: "station config") {
+            if rate >= 1 { config.catchUpAlertsPerSecond = rate }
+            else { log.add("catch_up_alerts_per_second must be at least 1, found \(rate)", at: m["catch_up_alerts_per_second"]?.mark) }
         }
         config.strictHolidayMode = m.bool("strict_holiday_mode", what: "station config") ?? false
         if let anode = m["actions"], let actions = StrictMapping(anode, what: "'actions'", log: log) {
