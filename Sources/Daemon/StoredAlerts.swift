@@ -26,7 +26,7 @@ final class StoredAlerts {
         reader.removeMatches()
         // The journal holds the record id masked (ID numbers never leave unmasked), so the
         // look-up compares masked with masked: the same function Alert.journalRecordID uses.
-        try reader.addMatch("SG_RECORD_ID", JournalText.mask(recordID))
+        try reader.addMatch("SG_RECORD_ID", JournalText.clean(recordID))
         try reader.addMatch("SG_RECORD_SHA256", sha256)
         try reader.addMatch("SYSLOG_IDENTIFIER", "stationguard")
         // journald sets _UID itself: entries another user sent cannot pose as ours.
