@@ -137,7 +137,7 @@ final class IntakeLoop: @unchecked Sendable {
                 do {
                     alreadyStored = try stored.rules(for: record)
                     let journaled = try stored.verdictTrips(causedBy: record)
-                    verdicts = verdicts.filter { !journaled.contains(JournalText.mask($0.tripID)) }
+                    verdicts = verdicts.filter { !journaled.contains(JournalText.clean($0.tripID)) }
                 } catch {
                     trouble(DaemonText.lookupFailed(rules.config.language, name: claimed.name, error: "\(error)"))
                 }

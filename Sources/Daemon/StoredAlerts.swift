@@ -46,7 +46,7 @@ final class StoredAlerts {
     /// The trips (`SG_TRIP`, masked as written) whose verdict caused by `record` is stored.
     func verdictTrips(causedBy record: Record) throws -> Set<String> {
         reader.removeMatches()
-        try reader.addMatch("SG_CAUSE_RECORD_ID", JournalText.mask(record.id))
+        try reader.addMatch("SG_CAUSE_RECORD_ID", JournalText.clean(record.id))
         try reader.addMatch("SG_CAUSE_SHA256", record.sha256)
         try reader.addMatch("SG_EVENT", "verdict")
         try reader.addMatch("SYSLOG_IDENTIFIER", "stationguard")
