@@ -1,6 +1,7 @@
 // DutyBoard: the station day's trips as the gate officer reads them on an 80-column terminal
 // (`stationguard board`): held buses first, then by departure time; one line per trip, and
 // under a held trip a line with its first reason in the officer's words.
+import Records
 import Rules
 
 public struct DutyBoard {

@@ -11,6 +11,7 @@ import XCTest
 import Rules
 import Spool
 import Systemd
+import Trips
 
 final class ReloadRaceTests: XCTestCase {
     func testAnnouncingWhileTheIntakeThreadSwapsRules() throws {
@@ -28,7 +29,7 @@ final class ReloadRaceTests: XCTestCase {
         let journal = Journal()
         let loop = IntakeLoop(spool: spool, watcher: try SpoolWatcher(spool: spool), writer: JournalWriter(journal: journal),
                               settler: Settler(spool: spool, journal: journal, state: state), journal: journal,
-                              state: state, rules: first, notifier: ServiceNotifier())
+                              state: state, rules: first, notifier: ServiceNotifier(), store: try TripStore(directory: nil))
         let generations = try (1...20).map { try generation("RACE-\($0)") }
         let rounds = 2_000
         print("tried: \(rounds) rule swaps on one thread against \(rounds) event contexts read on another")
