@@ -1,7 +1,8 @@
 // swift-tools-version: 6.0
 // StationGuard: keeps unsafe buses, drivers and luggage off the road.
 // Modules, dependencies one way: CivilCalendar ← CEL (knows nothing of stations) ← Rules → Records;
-// CSystemd ← Systemd; Spool; Daemon composes them; StationGuardCLI is the one binary.
+// CSystemd ← Systemd; Spool; Trips (the trip store: GRDB over SQLite) → Rules; Daemon composes
+// them; StationGuardCLI is the one binary.
 import PackageDescription
 
 let package = Package(
@@ -13,6 +14,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         // The Common Expression Language: parser, checker, planner, evaluator.
@@ -28,12 +30,15 @@ let package = Package(
         .target(name: "Rules", dependencies: ["CEL", "Records", .product(name: "Yams", package: "Yams")]),
         // The spool directory: claim, settle, quarantine, inotify.
         .target(name: "Spool", dependencies: ["CivilCalendar"]),
-        // `stationguard run`: composes Spool → Records → Rules → Journal → Spool.
-        .target(name: "Daemon", dependencies: ["Spool", "Records", "Rules", "Systemd"]),
+        // The trip store (人车联检): recent records by trip, plate, driver and station day, the
+        // join that builds each trip, and the decisions taken; SQLite through GRDB.
+        .target(name: "Trips", dependencies: ["Records", "Rules", .product(name: "GRDB", package: "GRDB.swift")]),
+        // `stationguard run`: composes Spool → Records → Rules → Trips → Journal → Spool.
+        .target(name: "Daemon", dependencies: ["Spool", "Records", "Rules", "Trips", "Systemd"]),
         .executableTarget(
             name: "StationGuardCLI",
             dependencies: [
-                "CEL", "Records", "Rules", "Spool", "Systemd", "Daemon",
+                "CEL", "Records", "Rules", "Spool", "Systemd", "Trips", "Daemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -42,8 +47,9 @@ let package = Package(
         .testTarget(name: "RecordsTests", dependencies: ["Records"], exclude: ["Corpus"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Records", "CEL"]),
         .testTarget(name: "SpoolTests", dependencies: ["Spool"]),
+        .testTarget(name: "TripsTests", dependencies: ["Trips", "Rules", "Records"]),
         .testTarget(name: "SystemdTests", dependencies: ["Systemd"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["Daemon", "Rules", "Records", "Spool", "Systemd"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["Daemon", "Rules", "Records", "Spool", "Systemd", "Trips"]),
     ],
     swiftLanguageModes: [.v5]
 )

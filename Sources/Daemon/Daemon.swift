@@ -45,6 +45,7 @@ import Records
 import Rules
 import Spool
 import Systemd
+import Trips
 
 /// The daemon's settings, from `stationguard run`'s options.
 public struct DaemonConfiguration: Sendable {
@@ -53,12 +54,21 @@ public struct DaemonConfiguration: Sendable {
     public var configPath: String
     /// False for the default config path (absent = defaults); true for `--config FILE`.
     public var configMustExist: Bool
+    /// Where the trip store lives (`trips.sqlite`); the unit's StateDirectory.
+    public var stateDirectory: String
+    public static let defaultStateDirectory = "/var/lib/stationguard"
+    /// Refuse rule and config files anyone but root or the daemon's user could write
+    /// (StrictModes); false only for tests (`--insecure-rules`).
+    public var strictModes: Bool
 
-    public init(spoolRoot: String, ruleDirectories: [String], configPath: String, configMustExist: Bool) {
+    public init(spoolRoot: String, ruleDirectories: [String], configPath: String, configMustExist: Bool,
+                stateDirectory: String = DaemonConfiguration.defaultStateDirectory, strictModes: Bool = true) {
         self.spoolRoot = spoolRoot
         self.ruleDirectories = ruleDirectories
         self.configPath = configPath
         self.configMustExist = configMustExist
+        self.stateDirectory = stateDirectory
+        self.strictModes = strictModes
     }
 }
 
@@ -86,10 +96,12 @@ public final class Daemon {
         SignalWaiter.blockSignals()
 
         // The spool and its lock: one daemon per spool.
-        let spool: Spool
+        var spool: Spool
         let lock: SpoolLock
         do {
             spool = try Spool(root: configuration.spoolRoot)
+            // A reason file that cannot be named after its record names it inside: cleaned text.
+            spool.nameInReason = { JournalText.clean($0) }
             lock = try SpoolLock(spool: spool)
         } catch {
             DaemonLog.fatal("\(error)")
@@ -101,15 +113,29 @@ public final class Daemon {
         // The rules: a start without rules would let every record pass unseen.
         let source = RuleWatcher.Source(layers: RuleLayers(directories: configuration.ruleDirectories),
                                         configPath: configuration.configPath,
-                                        configMustExist: configuration.configMustExist)
+                                        configMustExist: configuration.configMustExist,
+                                        strictModes: configuration.strictModes)
         let generation: RuleGeneration
         do {
             generation = try source.load()
         } catch let error as RuleLoadError {
-            DaemonLog.fatal("rules not loaded:\n\(error.description)\n\(error.issues.count) problem\(error.issues.count == 1 ? "" : "s"); not started")
+            DaemonLog.fatal(lines: ["rules not loaded:"] + error.description.split(separator: "\n").map(String.init)
+                            + ["\(error.issues.count) problem\(error.issues.count == 1 ? "" : "s"); not started"])
             return 1
         } catch {
             DaemonLog.fatal("rules not loaded: \(error); not started")
+            return 1
+        }
+
+        // The trip store: a verdict needs the morning's checks, so a lost store is rebuilt
+        // from done/ before the first record is taken.
+        let store: TripStore
+        do {
+            try FileManager.default.createDirectory(atPath: configuration.stateDirectory, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o750])
+            store = try TripStore(directory: configuration.stateDirectory)
+        } catch {
+            DaemonLog.fatal("\(configuration.stateDirectory): cannot open the trip store: \(error)")
             return 1
         }
 
@@ -125,11 +151,14 @@ public final class Daemon {
         let writer = JournalWriter(journal: journal, capacity: Daemon.maximumInFlight + 16)
         let settler = Settler(spool: spool, journal: journal, state: state)
         let loop = IntakeLoop(spool: spool, watcher: watcher, writer: writer, settler: settler, journal: journal,
-                              state: state, rules: generation, notifier: notifier)
+                              state: state, rules: generation, notifier: notifier, store: store)
 
         loop.announce(.started, DaemonText.started(generation.config.language, spool: spool.root, rules: generation.rules.count,
                                                    files: generation.files.count, version: generation.version))
-        DaemonLog.notice("started on \(spool.root), rules version \(generation.version)")
+        DaemonLog.event(5, "started on \(spool.root), rules version \(generation.version)")
+        if store.opening != .opened {
+            rebuild(store, spool: spool, rules: generation, loop: loop)
+        }
 
         let rules = RuleWatcher(source: source, state: state, notifier: notifier, language: generation.config.language) { event, message, extra in
             loop.announce(event, message, extra)
@@ -160,9 +189,32 @@ public final class Daemon {
         let (processed, quarantined) = state.processed
         let message = DaemonText.stopping(loop.language, processed: processed, quarantined: quarantined)
         loop.announce(.stopping, message)
-        DaemonLog.notice(message)
+        DaemonLog.event(5, message)
         writer.close()
         _ = writer.waitUntilIdle(timeout: .seconds(5))
         return 0
+    }
+
+    /// Fills a new or recreated store from done/ and says so in the journal.
+    private func rebuild(_ store: TripStore, spool: Spool, rules: RuleGeneration, loop: IntakeLoop) {
+        let why: String
+        switch store.opening {
+        case .opened: return
+        case .created: why = "no trip store yet"
+        case .recreated(let reason): why = "the trip store could not be used (\(reason)); the old file was kept beside it"
+        }
+        let today = Spool.day(of: Date(), in: rules.config.timeZone)
+        do {
+            let s = try TripStoreRebuild.run(store: store, spool: spool, rules: rules, today: today)
+            let en = rules.config.language == .en
+            let message = en
+                ? "\(why): rebuilt \(store.path ?? "the trip store") from done/ of the last \(rules.config.tripRetentionDays) days: \(s.records) records, \(s.trips) trips decided, \(s.skipped) files skipped"
+                : "\(why)：已根据 done/ 最近 \(rules.config.tripRetentionDays) 天的记录重建班次库 \(store.path ?? "")：记录 \(s.records) 条，判定班次 \(s.trips) 个，跳过文件 \(s.skipped) 个"
+            DaemonLog.notice(message)
+            loop.announce(.tripStoreRebuilt, message, [("SG_RECORDS", String(s.records)), ("SG_TRIPS", String(s.trips))])
+        } catch {
+            DaemonLog.warning("\(store.path ?? "trip store"): rebuilding from done/ failed: \(error); trips are decided from new records only")
+            loop.announce(.spoolTrouble, "rebuilding the trip store from done/ failed: \(error)")
+        }
     }
 }

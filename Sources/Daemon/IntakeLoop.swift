@@ -5,6 +5,7 @@ import Records
 import Rules
 import Spool
 import Systemd
+import Trips
 
 final class IntakeLoop: @unchecked Sendable {
     private let spool: Spool
@@ -14,7 +15,11 @@ final class IntakeLoop: @unchecked Sendable {
     private let journal: Journal
     private let state: DaemonState
     private let notifier: ServiceNotifier
-    /// The rules in force; replaced only between two records, on this thread.
+    /// Recent records joined into trips; written on this thread only.
+    private let store: TripStore
+    /// The rules in force; replaced only between two records, and read and written only on the
+    /// intake thread. Other threads (the rule watcher announcing a reload) read the event
+    /// context from `state` (a locked snapshot), never this.
     private var rules: RuleGeneration
     /// The language of the daemon's events (the rules in force's config); read after `run()`.
     var language: MessageLanguage { rules.config.language }
@@ -26,13 +31,17 @@ final class IntakeLoop: @unchecked Sendable {
     private var lastScan = 0.0
     private var backoff = 0.5
     private var lastPruned = ""
+    /// Recovery passes over cur/ after records could not be settled: not before this moment
+    /// (monotonic seconds), the delay doubling from 1 s to 60 s while records stay stuck.
+    private var nextRecovery = 0.0
+    private var recoveryDelay = 1.0
     /// Paces a backlog and confirms its alerts reached the journal (CatchUp.swift).
     private lazy var catchUp = CatchUp(state: state, journal: journal, writer: writer) { [unowned self] event, message, extra in
         self.announce(event, message, extra)
     }
 
     init(spool: Spool, watcher: SpoolWatcher, writer: JournalWriter, settler: Settler, journal: Journal,
-         state: DaemonState, rules: RuleGeneration, notifier: ServiceNotifier) {
+         state: DaemonState, rules: RuleGeneration, notifier: ServiceNotifier, store: TripStore) {
         self.spool = spool
         self.watcher = watcher
         self.writer = writer
@@ -41,6 +50,9 @@ final class IntakeLoop: @unchecked Sendable {
         self.state = state
         self.rules = rules
         self.notifier = notifier
+        self.store = store
+        state.station = rules.config.stationCode
+        state.language = rules.config.language
     }
 
     // MARK: - The loop
@@ -52,7 +64,17 @@ final class IntakeLoop: @unchecked Sendable {
                 awaitJournal()
                 continue
             }
-            if state.takeUnfinishedLeft() { recover() }
+            for message in state.takeNewTroubles() { trouble(message) }
+            if DaemonState.monotonicNow() >= nextRecovery, state.takeUnfinishedLeft() {
+                recover()
+                // Still stuck (a full disk, done/ unwritable): retry later, not every turn.
+                if state.peekUnfinishedLeft() {
+                    nextRecovery = DaemonState.monotonicNow() + recoveryDelay
+                    recoveryDelay = min(recoveryDelay * 2, 60)
+                } else {
+                    recoveryDelay = 1
+                }
+            }
             if DaemonState.monotonicNow() - lastScan >= Daemon.rescanInterval {
                 rescan(olderThan: Daemon.settleTime)
                 pruneOncePerDay()
@@ -103,20 +125,30 @@ final class IntakeLoop: @unchecked Sendable {
     /// Judges a claimed record with the rules in force and hands its entries to the writer.
     /// - Parameter stored: on recovery, the journal look-up; alerts it already holds are not sent.
     private func dispatch(_ claimed: ClaimedRecord, lookUp stored: StoredAlerts?) {
-        if let newer = state.takePendingGeneration() { rules = newer }  // between records only
-        let judgement = Judgement(claimed, rules: rules)
+        adoptPendingRules()  // between records only
+        let judgement = Judgement(claimed, station: StationCheck(rules: rules, store: store)) { trouble($0) }
         var alreadyStored = Set<String>()
-        if let stored, case .accepted(let record, _) = judgement {
-            do {
-                alreadyStored = try stored.rules(for: record)
-            } catch {
-                trouble(DaemonText.lookupFailed(rules.config.language, name: claimed.name, error: "\(error)"))
+        var verdicts: [TripDecision] = []
+        if case .accepted(let record, _, let decisions, let repeated) = judgement {
+            // A record stored before (same bytes) outside recovery had its verdicts journaled
+            // when first processed; in recovery, only those the journal lacks are sent.
+            verdicts = repeated && stored == nil ? [] : decisions
+            if let stored {
+                do {
+                    alreadyStored = try stored.rules(for: record)
+                    let journaled = try stored.verdictTrips(causedBy: record)
+                    verdicts = verdicts.filter { !journaled.contains(JournalText.clean($0.tripID)) }
+                } catch {
+                    trouble(DaemonText.lookupFailed(rules.config.language, name: claimed.name, error: "\(error)"))
+                }
             }
         }
         let day = Spool.day(of: Date(), in: rules.config.timeZone)
-        let item = Dispatch(claimed, judgement: judgement, alreadyStored: alreadyStored, day: day, context: context())
-        if case .refused(let reason) = judgement {
-            DaemonLog.warning("\(claimed.name): quarantined: \(reason)")
+        let eventStored = state.isQuarantineEventStored(claimed.name)
+        let item = Dispatch(claimed, judgement: judgement, alreadyStored: alreadyStored, verdicts: verdicts, day: day,
+                            context: context(), eventStored: eventStored)
+        if case .refused(let reason) = judgement, !eventStored {
+            DaemonLog.event(4, "\(claimed.name): quarantined: \(reason)")
         }
         state.claimed()
         catchUp.pace(item.entryCount, rate: rules.config.catchUpAlertsPerSecond)
@@ -137,15 +169,62 @@ final class IntakeLoop: @unchecked Sendable {
         }
     }
 
+    /// Swaps in the generation the rule watcher compiled, if any (intake thread only), and
+    /// publishes its station code for the events other threads announce.
+    func adoptPendingRules() {
+        guard let newer = state.takePendingGeneration() else { return }
+        rules = newer
+        state.station = newer.config.stationCode
+        state.language = newer.config.language
+    }
+
     // MARK: - new/
 
     func rescan(olderThan age: Double) {
         lastScan = DaemonState.monotonicNow()
+        repairSpool()
         do {
             add(try spool.scan(olderThan: age))
         } catch {
             trouble("\(error)")
         }
+    }
+
+    /// At every rescan: spool folders deleted by hand are made again (one spool-trouble event
+    /// each time), names that are not UTF-8 are claimed for quarantine, and records quarantined
+    /// while their writer paused are handed back to new/ once they have grown.
+    private func repairSpool() {
+        do {
+            let made = try spool.recreateMissingFolders()
+            if !made.isEmpty {
+                trouble("spool folder\(made.count == 1 ? "" : "s") \(made.map { $0 + "/" }.joined(separator: ", ")) missing in \(spool.root); made again")
+            }
+        } catch {
+            troubleOnce("\(error)")
+        }
+        do {
+            for claimed in try spool.claimUndecodableNames() { dispatch(claimed, lookUp: nil) }
+        } catch {
+            troubleOnce("\(error)")
+        }
+        let now = DaemonState.monotonicNow()
+        for entry in state.takeWatched() {
+            do {
+                if try spool.reclaimIfGrown(entry.name, since: entry.snapshot, as: entry.original) {
+                    DaemonLog.notice("\(entry.original): quarantined as \(entry.name) while still being written; it has grown since, so it is back in new/ and processed again")
+                    continue
+                }
+            } catch {
+                troubleOnce("\(error)")
+            }
+            if now < entry.until, spool.snapshotQuarantined(entry.name) != nil { state.watch(entry) }
+        }
+    }
+
+    /// A spool problem that repeats at every rescan: one event per distinct text until the
+    /// next successful settle.
+    private func troubleOnce(_ text: String) {
+        if state.settleFailed(cause: text, message: text) { /* announced by the loop */ }
     }
 
     private func add(_ names: [String]) {
@@ -165,6 +244,14 @@ final class IntakeLoop: @unchecked Sendable {
             }
         } catch {
             trouble("\(error)")
+        }
+        do {
+            if let first = TripStoreRebuild.firstDay(today: today, keeping: rules.config.tripRetentionDays) {
+                let removed = try store.prune(before: first)
+                if removed > 0 { DaemonLog.notice("removed \(removed) records of station days before \(first) from the trip store") }
+            }
+        } catch {
+            DaemonLog.warning("\(store.path ?? "trip store"): pruning failed: \(error)")
         }
     }
 
@@ -246,7 +333,7 @@ final class IntakeLoop: @unchecked Sendable {
                      [("SG_REASON", reason)])
         }
         let message = DaemonText.journalRecovered(rules.config.language)
-        DaemonLog.notice(message)
+        DaemonLog.event(5, message)
         announce(.journalRecovered, message)
         rescan(olderThan: 0)
     }
@@ -264,13 +351,14 @@ final class IntakeLoop: @unchecked Sendable {
 
     /// A spool problem: the daemon's log and a spool-trouble event.
     private func trouble(_ text: String) {
-        DaemonLog.warning(text)
+        DaemonLog.event(3, text)
         announce(.spoolTrouble, DaemonText.spoolTrouble(rules.config.language, text))
     }
 
+    /// What events carry, from `state` alone: any thread may call this (the rule watcher does).
     func context() -> EventContext {
-        EventContext(spool: spool.root, station: rules.config.stationCode, rulesVersion: state.rulesVersion,
-                     language: rules.config.language)
+        let (station, version, language) = state.eventSnapshot
+        return EventContext(spool: spool.root, station: station, rulesVersion: version, language: language)
     }
 
     /// The STATUS= line: records processed, queue depth, rules generation, journal state.

@@ -19,7 +19,7 @@ struct CELEnvironment {
         let program = try environment.program(checked)
         let probe = program.makeActivation()
         return CompiledExpression(program: program, resultType: checked.resultType,
-                                  recordSlot: probe.slot(of: "record"), paramsSlot: probe.slot(of: "params"))
+                                  recordSlot: probe.slot(of: "record") ?? probe.slot(of: "trip"), paramsSlot: probe.slot(of: "params"))
     }
 }
 
@@ -34,6 +34,7 @@ struct CompiledExpression {
     let program: Program
     let resultType: CELType
     /// The variables' slots, resolved once (nil when the expression does not read one).
+    /// `recordSlot` is the subject: `record`, or `trip` for a trip rule.
     let recordSlot: Int?
     let paramsSlot: Int?
 

@@ -153,7 +153,7 @@ public struct RuleCatalog {
         Defined-By: stationguard
 
         Rule \(rule.id) of the rule set \(setName) found, in inspection record @SG_RECORD_ID@
-        (a \(rule.kind) record): \(title).
+        (\(rule.kind == RuleLoader.tripKind ? "a trip decided at the exit gate" : "a \(rule.kind) record")): \(title).
         Severity \(rule.severity.rawValue), action \(rule.action.rawValue). This entry's action: @SG_ACTION@.
 
         The alert's message (‹…› is the record's value):
@@ -304,6 +304,7 @@ public struct RuleCatalog {
         case .driver: return "驾驶员报班检查记录"
         case .luggage: return "行包安检记录"
         case .departure: return "出站检查记录"
+        case nil where kind == RuleLoader.tripKind: return "班次出站联合判定"
         case nil: return "\(kind) 记录"
         }
     }

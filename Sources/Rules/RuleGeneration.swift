@@ -60,6 +60,9 @@ public final class RuleGeneration {
 
     /// Enabled rules only, by the kind they read.
     let byKind: [RecordKind: [CompiledRule]]
+    /// Enabled `kind: trip` rules.
+    let tripRules: [CompiledRule]
+    let tripTypes: TripTypes
     let params: [CompiledParams]
     let recordTypes: RecordTypes
     let calendar: StationCalendar
@@ -67,9 +70,11 @@ public final class RuleGeneration {
     private let conditionActivations: ScratchPool<[RecordKind: [Activation]]>
 
     init(version: String, config: StationConfig, rules: [Rule], files: [RuleSetEntry], byKind: [RecordKind: [CompiledRule]],
-         params: [CompiledParams], recordTypes: RecordTypes, calendar: StationCalendar) {
+         tripRules: [CompiledRule], params: [CompiledParams], recordTypes: RecordTypes, tripTypes: TripTypes,
+         calendar: StationCalendar) {
         self.version = version; self.config = config; self.rules = rules; self.files = files
-        self.byKind = byKind; self.params = params; self.recordTypes = recordTypes; self.calendar = calendar
+        self.byKind = byKind; self.tripRules = tripRules; self.params = params; self.recordTypes = recordTypes
+        self.tripTypes = tripTypes; self.calendar = calendar
         conditionActivations = ScratchPool { byKind.mapValues { rules in rules.map { $0.when.makeActivation() } } }
     }
 
@@ -107,17 +112,17 @@ public final class RuleGeneration {
                 case .bool(true):
                     let template = (config.language == .en ? r.messageEN : nil) ?? r.message
                     let text = template.render({ $0.evaluate(activation) }, calendar: calendar)
-                    alerts.append(alert(r.rule, action: r.rule.action, message: JournalText.mask(text),
+                    alerts.append(alert(r.rule, action: r.rule.action, message: JournalText.clean(text),
                                         reason: nil, record: record))
                 default:
-                    let reason = JournalText.mask(Review.reason(result, language: config.language, record: record))
+                    let reason = JournalText.clean(Review.reason(result, language: config.language, record: record))
                     let text = Review.message(rule: r.rule, reason: reason, language: config.language)
-                    alerts.append(alert(r.rule, action: .review, message: JournalText.mask(text), reason: reason, record: record))
+                    alerts.append(alert(r.rule, action: .review, message: JournalText.clean(text), reason: reason, record: record))
                 }
             }
             if !record.unknownFieldPaths.isEmpty {
                 // A misspelt field (adluts) is kept but read by no rule: never let it turn a check off silently.
-                let text = JournalText.mask(Review.unknownFieldMessage(record, language: config.language))
+                let text = JournalText.clean(Review.unknownFieldMessage(record, language: config.language))
                 alerts.append(Alert(rule: Review.unknownFieldRule, ruleset: "record", severity: .warning, action: .review,
                                     message: text, messageID: Review.messageID, reviewReason: text, recordID: record.id,
                                     recordKind: record.kind.rawValue, station: record.stationCode, kiosk: record.kioskID,
@@ -131,10 +136,12 @@ public final class RuleGeneration {
     /// Why a condition result is not a decision, in English (rule tests, `check`).
     static func reviewReason(_ v: Value) -> String { Review.reason(v, language: .en) }
 
-    private func alert(_ rule: Rule, action: RuleAction, message: String, reason: String?, record: Record) -> Alert {
+    func alert(_ rule: Rule, action: RuleAction, message: String, reason: String?, record: Record) -> Alert {
+        // The configured station's code (interfaces.md §2); a record naming another station
+        // gets REC-001 (StationAlerts.swift).
         Alert(rule: rule.id, ruleset: rule.ruleset, severity: rule.severity, action: action, message: message,
               messageID: action == .review ? Review.messageID : rule.messageID, reviewReason: reason, recordID: record.id, recordKind: record.kind.rawValue,
-              station: record.stationCode, kiosk: record.kioskID, officer: record.officerID, trip: record.tripID,
+              station: config.stationCode ?? record.stationCode, kiosk: record.kioskID, officer: record.officerID, trip: record.tripID,
               plate: record.plateNo, spoolFile: record.fileName, recordSHA256: record.sha256, rulesVersion: version)
     }
 

@@ -17,14 +17,23 @@ private final class LoadCounter {
 public struct RuleLoader {
     public var layers: RuleLayers
     public var config: StationConfig
+    /// The version is the files' content hash alone (no load counter or time), so that
+    /// `stationguard check` prints the same for the same input whatever the machine's clock.
+    public var contentVersion = false
+    /// Refuse rule directories and files that anyone but root or this user could write
+    /// (`StrictModes`); false only for tests (`--insecure-rules`).
+    public var strictModes: Bool
 
-    public init(layers: RuleLayers = RuleLayers(), config: StationConfig = StationConfig()) {
+    public init(layers: RuleLayers = RuleLayers(), config: StationConfig = StationConfig(), strictModes: Bool = true) {
         self.layers = layers
         self.config = config
+        self.strictModes = strictModes
     }
 
-    /// The record kinds rules may name.
-    static var kindNames: [String] { RecordKind.allCases.map(\.rawValue) }
+    /// The kinds rules may name: each record kind, and `trip` (the departure and the records
+    /// joined to it, docs/rule-files.md).
+    static var kindNames: [String] { RecordKind.allCases.map(\.rawValue) + [RuleLoader.tripKind] }
+    static let tripKind = "trip"
 
     /// Reads, checks and compiles every active rule set.
     /// - Returns: a new generation (its `version` differs from every earlier load's).
@@ -43,8 +52,18 @@ public struct RuleLoader {
             issues.append(RuleIssue(file: layers.directories.joined(separator: ", "), line: 0, column: 0,
                                     message: "no active rule set (*.yaml) in any rule directory: nothing would be checked"))
         }
+        if strictModes {
+            var seen = Set<String>()
+            for directory in layers.directories where seen.insert(directory).inserted {
+                if let issue = StrictModes.problem(directory, what: "rule directory") { issues.append(issue) }
+            }
+        }
         var sets: [RuleSetFile] = []
         for entry in active {
+            if strictModes, let issue = StrictModes.problem(entry.path, what: "rule file") {
+                issues.append(issue)
+                continue
+            }
             let log = IssueLog(file: entry.path)
             if let set = RuleSetFile.read(path: entry.path, stem: entry.name, kinds: RuleLoader.kindNames, log: log) {
                 sets.append(set)
@@ -67,6 +86,8 @@ public struct RuleLoader {
 
         let known = Set(scanned.map(\.name))
         let recordTypes = RecordTypes()
+        let tripTypes = TripTypes(records: recordTypes)
+        var tripRules: [CompiledRule] = []
         let calendar = StationCalendar(timeZone: config.timeZone)
         var params: [CompiledParams] = []
         var rules: [Rule] = []
@@ -79,18 +100,26 @@ public struct RuleLoader {
             let p = compileParams(set, log: log)
             let setIndex = params.count
             params.append(p)
-            var environments: [RecordKind: CELEnvironment] = [:]
+            var environments: [String: CELEnvironment] = [:]
             for def in set.rules {
-                guard let kind = RecordKind(rawValue: def.kind), let recordType = recordTypes.kinds[kind] else { continue }
+                // A record rule sees `record`; a trip rule sees `trip` (and the record types inside it).
+                let subject: (name: String, type: String)
+                if def.kind == RuleLoader.tripKind {
+                    subject = ("trip", tripTypes.trip.name)
+                } else if let kind = RecordKind(rawValue: def.kind), let recordType = recordTypes.kinds[kind] {
+                    subject = ("record", recordType.name)
+                } else {
+                    continue
+                }
                 let env: CELEnvironment
-                if let e = environments[kind] { env = e } else {
+                if let e = environments[def.kind] { env = e } else {
                     env = CELEnvironment(declarations: Declarations(
-                        variables: ["record": .object(recordType.name), "params": .object(p.type.name)],
-                        objectTypes: recordTypes.all + [p.type],
+                        variables: [subject.name: .object(subject.type), "params": .object(p.type.name)],
+                        objectTypes: recordTypes.all + tripTypes.all + [p.type],
                         // cel-go's ext libraries (strings, math, encoders): rule authors use
                         // substring/join/upperAscii and math.abs/greatest.
                         functions: calendar.functions + Review.functions + Extensions.all))
-                    environments[kind] = env
+                    environments[def.kind] = env
                 }
                 let rule = Rule(id: def.id, title: def.title, ruleset: set.name, kind: def.kind, severity: def.severity,
                                 action: config.action(for: def.id, declared: def.action, tags: def.tags), enabled: def.enabled, tags: def.tags, references: def.references,
@@ -107,16 +136,22 @@ public struct RuleLoader {
                 }
                 rules.append(rule)
                 if def.enabled, let when, let message, def.messageEN == nil || messageEN != nil {
-                    byKind[kind, default: []].append(CompiledRule(rule: rule, when: when, message: message,
-                                                                  messageEN: messageEN, set: setIndex))
+                    let compiled = CompiledRule(rule: rule, when: when, message: message, messageEN: messageEN, set: setIndex)
+                    if let kind = RecordKind(rawValue: def.kind) {
+                        byKind[kind, default: []].append(compiled)
+                    } else {
+                        tripRules.append(compiled)
+                    }
                 }
             }
             issues += log.issues
         }
         if !issues.isEmpty { throw RuleLoadError(issues: issues) }
-        return RuleGeneration(version: RuleLoader.version(of: sets.map(\.path), config: config), config: config,
-                              rules: rules, files: active, byKind: byKind, params: params,
-                              recordTypes: recordTypes, calendar: calendar)
+        let paths = sets.map(\.path)
+        let version = contentVersion ? RuleLoader.contentHash(of: paths, config: config) : RuleLoader.version(of: paths, config: config)
+        return RuleGeneration(version: version, config: config,
+                              rules: rules, files: active, byKind: byKind, tripRules: tripRules, params: params,
+                              recordTypes: recordTypes, tripTypes: tripTypes, calendar: calendar)
     }
 
     /// Compiles `when:`, which must be a bool condition; errors point into the YAML file.
@@ -233,13 +268,17 @@ public struct RuleLoader {
 
     /// Content hash of the files (and config) plus a process load counter and the time.
     static func version(of paths: [String], config: StationConfig) -> String {
+        "\(contentHash(of: paths, config: config))-\(loadCounter.next())-\(Int(Date().timeIntervalSince1970))"
+    }
+
+    /// The first 12 hex digits of the SHA-256 of the files' paths and bytes (and the config's).
+    static func contentHash(of paths: [String], config: StationConfig) -> String {
         var bytes: [UInt8] = []
         for p in (paths + [config.path].compactMap { $0 }) {
             bytes += Array(p.utf8) + [0]
-            if let d = FileManager.default.contents(atPath: p) { bytes += Array(d) }
+            if let d = try? YAMLDocument.readBounded(path: p) { bytes += Array(d) }
             bytes.append(0)
         }
-        let hash = SHA256.hex(bytes).prefix(12)
-        return "\(hash)-\(loadCounter.next())-\(Int(Date().timeIntervalSince1970))"
+        return String(SHA256.hex(bytes).prefix(12))
     }
 }

@@ -23,6 +23,8 @@ public struct StationConfig {
     public var language: MessageLanguage
     /// How many days processed records stay in `done/DATE/`.
     public var doneRetentionDays: Int
+    /// How many station days of records the trip store keeps.
+    public var tripRetentionDays: Int
     /// At most this many journal entries per second while the daemon catches up on a backlog,
     /// so a burst stays below journald's per-service rate limit (systemd's LogRateLimit*=).
     public var catchUpAlertsPerSecond: Int
@@ -43,6 +45,9 @@ public struct StationConfig {
 
     public static let defaultTimeZone = "Asia/Shanghai"
     public static let defaultRetentionDays = 180
+    /// Days of records the trip store keeps for joins, status and the board (a trip needs the
+    /// last 24 h; a week lets an officer look back).
+    public static let defaultTripRetentionDays = 7
     public static let defaultCatchUpAlertsPerSecond = 5000
 
     /// All defaults.
@@ -51,6 +56,7 @@ public struct StationConfig {
         timeZone = TimeZone(identifier: StationConfig.defaultTimeZone) ?? TimeZone(secondsFromGMT: 8 * 3600)!
         language = .zh
         doneRetentionDays = StationConfig.defaultRetentionDays
+        tripRetentionDays = StationConfig.defaultTripRetentionDays
         catchUpAlertsPerSecond = StationConfig.defaultCatchUpAlertsPerSecond
         path = nil
         paramOverrides = [:]
@@ -60,7 +66,8 @@ public struct StationConfig {
         actionKeyNodes = [:]
     }
 
-    static let keys = ["station_code", "time_zone", "language", "done_retention_days", "catch_up_alerts_per_second", "strict_holiday_mode", "actions", "params"]
+    static let keys = ["station_code", "time_zone", "language", "done_retention_days", "trip_retention_days",
+                       "catch_up_alerts_per_second", "strict_holiday_mode", "actions", "params"]
 
     /// The action in force for a rule whose file declares `declared` with `tags`.
     public func action(for rule: String, declared: RuleAction, tags: [String]) -> RuleAction {
@@ -70,13 +77,22 @@ public struct StationConfig {
     }
 
     /// Reads the config file.
-    /// - Parameter mustExist: false for the default path (absent = defaults), true for `--config`.
+    /// - Parameters:
+    ///   - mustExist: false for the default path (absent = defaults), true for `--config`.
+    ///   - strictModes: refuse a file (or a folder holding it) that anyone but root or this
+    ///     user could write (`StrictModes`); false only for tests (`--insecure-rules`).
     /// - Throws: `RuleLoadError` listing every problem, each with file:line:col.
-    public static func load(path: String, mustExist: Bool = false) throws -> StationConfig {
+    public static func load(path: String, mustExist: Bool = false, strictModes: Bool = true) throws -> StationConfig {
         var config = StationConfig()
         if !FileManager.default.fileExists(atPath: path) {
             if mustExist { throw RuleLoadError(issues: [RuleIssue(file: path, line: 0, column: 0, message: "no such config file")]) }
             return config
+        }
+        if strictModes {
+            let folder = (path as NSString).deletingLastPathComponent
+            let issues = [StrictModes.problem(folder.isEmpty ? "." : folder, what: "config folder", allowSticky: true),
+                          StrictModes.problem(path, what: "config file")].compactMap { $0 }
+            if !issues.isEmpty { throw RuleLoadError(issues: issues) }
         }
         let log = IssueLog(file: path)
         let doc: YAMLDocument
@@ -99,6 +115,10 @@ public struct StationConfig {
         if let days = m.int("done_retention_days", what: "station config") {
             if days >= 1 { config.doneRetentionDays = days }
             else { log.add("done_retention_days must be at least 1, found \(days)", at: m["done_retention_days"]?.mark) }
+        }
+        if let days = m.int("trip_retention_days", what: "station config") {
+            if days >= 2 { config.tripRetentionDays = days }
+            else { log.add("trip_retention_days must be at least 2 (a trip joins the 24 hours before it), found \(days)", at: m["trip_retention_days"]?.mark) }
         }
         if let rate = m.int("catch_up_alerts_per_second", what: "station config") {
             if rate >= 1 { config.catchUpAlertsPerSecond = rate }

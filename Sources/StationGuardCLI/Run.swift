@@ -15,13 +15,17 @@ struct Run: ParsableCommand {
 
     @OptionGroup var rules: RuleOptions
     @OptionGroup var spool: SpoolOptions
+    @Option(name: .customLong("state"), help: "The state directory holding the trip store (trips.sqlite).")
+    var stateDirectory: String = "/var/lib/stationguard"
 
     func run() throws {
         let daemon = Daemon(DaemonConfiguration(
             spoolRoot: spool.spoolDirectory,
             ruleDirectories: rules.layers.directories,
             configPath: rules.configFile,
-            configMustExist: rules.configFile != StationConfig.defaultPath))
+            configMustExist: rules.configFile != StationConfig.defaultPath,
+            stateDirectory: stateDirectory,
+            strictModes: !rules.insecureRules))
         let status = daemon.run()
         if status != 0 { throw ExitCode(status) }
     }

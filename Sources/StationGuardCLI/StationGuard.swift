@@ -8,7 +8,7 @@ struct StationGuard: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stationguard",
         abstract: "Keeps unsafe buses, drivers and luggage off the road: spool → rules → journal.",
-        subcommands: [Run.self, Reload.self, Check.self, Submit.self, RulesCommand.self, Expr.self]
+        subcommands: [Run.self, Reload.self, Check.self, Status.self, Board.self, Submit.self, RulesCommand.self, Expr.self]
     )
 
     /// interfaces.md §4 promises exit 2 for a usage error; swift-argument-parser's own
@@ -35,6 +35,11 @@ struct RuleOptions: ParsableArguments {
 
     @Option(name: .customLong("config"), help: "The station config file.")
     var configFile: String = "/etc/stationguard/stationguard.yaml"
+
+    /// Tests only (never in the unit): rule and config files are refused when anyone but root or
+    /// this user can write them (StrictModes); this flag loads them anyway.
+    @Flag(name: .customLong("insecure-rules"), help: ArgumentHelp("Tests only: load rule and config files whoever can write them.", visibility: .hidden))
+    var insecureRules = false
 }
 
 /// Options shared by every command that touches the spool.

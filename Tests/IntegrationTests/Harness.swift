@@ -34,6 +34,8 @@ final class Scene {
     var vendorRules: String { root + "/vendor" }
     var adminRules: String { root + "/admin" }
     var config: String { root + "/stationguard.yaml" }
+    /// The daemon's state directory (its trip store), one per scene.
+    var state: String { root + "/state" }
     /// Prefix for nsenter when the scene lives beside a private journald.
     var namespacePrefix: [String] = []
     /// Prefix for the daemon alone, e.g. setpriv to run it as another user.
@@ -52,6 +54,9 @@ final class Scene {
         }
         try rules.write(toFile: vendorRules + "/testset.yaml", atomically: true, encoding: .utf8)
         try "station_code: \(station)\ntime_zone: Asia/Shanghai\n".write(toFile: config, atomically: true, encoding: .utf8)
+        // StrictModes: rule and config files only their owner may write, whatever the umask.
+        for path in [root, vendorRules, adminRules] { chmod(path, 0o755) }
+        for path in [vendorRules + "/testset.yaml", config] { chmod(path, 0o644) }
     }
 
     /// Removes the scratch folder (kept when SG_KEEP_SCENES is set, for a look after a failure).
@@ -60,7 +65,7 @@ final class Scene {
     }
 
     var runArguments: [String] {
-        ["run", "--spool", spool, "--rules", vendorRules, "--rules", adminRules, "--config", config]
+        ["run", "--spool", spool, "--rules", vendorRules, "--rules", adminRules, "--config", config, "--state", state]
     }
 
     // MARK: - Records
@@ -141,8 +146,9 @@ final class Scene {
                                                  "--config", config] + chunk)
             XCTAssertEqual(result.status, 0, "check failed: \(result.err)")
             for line in result.out.split(separator: "\n") {
-                let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: String]
-                alerts.append(object ?? [:])
+                let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+                if object?["verdict"] != nil { continue }   // a trip decision, not an alert
+                alerts.append(object as? [String: String] ?? [:])
             }
         }
         return alerts
@@ -166,9 +172,14 @@ final class Scene {
         }
     }
 
-    /// Alert entries (those with SG_RULE) of this scene's station.
+    /// Alert entries (those with SG_RULE, not verdicts) of this scene's station.
     func journalAlerts() throws -> [[String: String]] {
-        try journalEntries("SG_STATION=\(station)").filter { $0["SG_RULE"] != nil }
+        try journalEntries("SG_STATION=\(station)").filter { $0["SG_RULE"] != nil && $0["SG_EVENT"] == nil }
+    }
+
+    /// Verdict entries (SG_EVENT=verdict) of this scene's station, in journal order.
+    func journalVerdicts() throws -> [[String: String]] {
+        try journalEntries("SG_STATION=\(station)").filter { $0["SG_EVENT"] == "verdict" }
     }
 
     /// Daemon events of this scene's spool.

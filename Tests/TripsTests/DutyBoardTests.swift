@@ -1,0 +1,140 @@
+// The duty board on an 80-column terminal: display width of Chinese text, cutting by width,
+// and the board's layout (HOLD first, columns aligned, no line wider than 80).
+import XCTest
+import Rules
+@testable import Trips
+
+final class TerminalTextTests: XCTestCase {
+    func testWidthCountsWideCharactersTwice() {
+        let cases: [(String, Int)] = [
+            ("", 0),
+            ("G1203-20261001", 14),
+            ("粤A12345", 8),
+            ("驾驶员", 6),
+            ("驾驶员D-000802未报到", 6 + 8 + 6),
+            ("ＡＢ１", 6),               // full-width forms
+            ("，。：", 6),               // CJK punctuation
+            ("ｱｲ", 2),                  // half-width katakana stay narrow
+            ("e\u{301}", 1),             // a combining accent takes no column
+            ("a\u{200B}b", 2),           // zero-width space
+            ("🚌", 2),
+            ("…", 1),
+            ("한국", 4),
+            ("\u{1F}x", 1),              // a control character takes none
+        ]
+        for (text, width) in cases {
+            XCTAssertEqual(TerminalText.width(text), width, "width of \(text.debugDescription)")
+        }
+    }
+
+    func testTruncateCutsByWidthAndEndsWithAnEllipsis() {
+        let cases: [(String, Int, String)] = [
+            ("驾驶员D-000802未报到", 10, "驾驶员D-0…"),
+            ("粤A驾驶员", 6, "粤A驾…"),
+            // 驾 would straddle column 5: left out whole, the line ends one column short.
+            ("粤A驾驶员", 5, "粤A…"),
+            ("粤A12345", 8, "粤A12345"),
+            ("粤A12345", 7, "粤A123…"),
+            ("abc", 1, "…"),
+            ("abc", 0, ""),
+            ("e\u{301}e\u{301}e\u{301}", 2, "e\u{301}…"),
+        ]
+        for (text, columns, expected) in cases {
+            let cut = TerminalText.truncate(text, toWidth: columns)
+            XCTAssertEqual(cut, expected, "\(text) in \(columns) columns")
+            XCTAssertLessThanOrEqual(TerminalText.width(cut), columns)
+        }
+    }
+
+    func testPaddedIsExactlyTheWidthAsked() {
+        for text in ["", "D-000731", "粤A12345", "驾驶员未做酒精检测", "安全例检不合格不出站"] {
+            for columns in [1, 5, 9, 17] {
+                XCTAssertEqual(TerminalText.width(TerminalText.padded(text, toWidth: columns)), columns, "\(text) in \(columns)")
+            }
+        }
+    }
+
+    func testPrintableTurnsLineBreaksAndEscapesIntoSpaces() {
+        XCTAssertEqual(TerminalText.printable("制动\n不合格\u{1B}[2J\t"), "制动 不合格 [2J ")
+    }
+}
+
+final class DutyBoardTests: XCTestCase {
+    static func decision(_ trip: String, _ verdict: TripVerdict, at time: String, plate: String = "粤A12345",
+                         drivers: [String] = ["D-000731", "D-000802"], reasons: [TripReason] = []) -> TripDecision {
+        TripDecision(verdict: verdict, tripID: trip, plate: plate, departureRecordID: "gate-1:" + trip, drivers: drivers,
+                     reasons: reasons, message: "", departureAt: "2026-10-01 " + time, basis: [])
+    }
+
+    static let day: [TripDecision] = [
+        decision("G1203-20261001", .release, at: "07:31"),
+        decision("G1207-20261001", .hold, at: "14:00", reasons: [
+            TripReason(rule: "VEH-001", action: "HOLD", message: "粤A12345 安全例检不合格：制动系统检查未通过，不得出站（安全例检不合格不出站）"),
+            TripReason(rule: "DEP-007", action: "HOLD", message: "驾驶员 D-000802 当日未做出车前检查"),
+        ]),
+        decision("K88-20261001-LONGTRIPID", .hold, at: "06:05", plate: "粤AD12345",
+                 drivers: ["D-000731", "D-000802", "D-000999"], reasons: [
+            TripReason(rule: "DEP-001", action: "HOLD", message: "超员：核定49座，实载51人\n（超载客车不出站）"),
+            TripReason(rule: "LUG-001", action: "HOLD", message: "行李 3 件未安检"),
+            TripReason(rule: "DOC-011-DEPARTURE", action: "HOLD", message: "例检合格通知单已超过24小时"),
+            TripReason(rule: "DEP-014", action: "WARN", message: "装载行李多于安检"),
+        ]),
+        decision("G1301-20261001", .release, at: "09:15", plate: "湘B0F123", drivers: ["D-000900"], reasons: [
+            TripReason(rule: "DEP-014", action: "WARN", message: "提醒"),
+        ]),
+    ]
+
+    func testHeldTripsComeFirstThenByDepartureTime() {
+        let board = DutyBoard(day: "2026-10-01", station: "GZ-SYZ-01", decisions: DutyBoardTests.day)
+        XCTAssertEqual(board.ordered.map(\.tripID),
+                       ["K88-20261001-LONGTRIPID", "G1207-20261001", "G1203-20261001", "G1301-20261001"])
+    }
+
+    func testEveryLineFitsEightyColumnsAndColumnsLineUp() {
+        let lines = DutyBoard(day: "2026-10-01", station: "广州市汽车客运站-GZ-SYZ-01", decisions: DutyBoardTests.day)
+            .lines(updated: "14:02:05")
+        for line in lines {
+            XCTAssertLessThanOrEqual(TerminalText.width(line), 80, line)
+            XCTAssertFalse(line.hasSuffix(" "), "trailing space: \(line)")
+        }
+        XCTAssertTrue(lines[0].hasSuffix("updated 14:02:05"), lines[0])
+        XCTAssertEqual(TerminalText.width(lines[0]), 80, lines[0])
+        XCTAssertEqual(lines[1], "TIME   VERDICT  TRIP             PLATE      DRIVERS            REASONS")
+        // Each trip line: the plate starts at column 33 and the drivers at 44 (from 0) whatever the plate's script.
+        let tripLines = lines.filter { $0.contains("20261001") && !$0.hasPrefix(" ") }
+        XCTAssertEqual(tripLines.count, 4)
+        for line in tripLines {
+            let plate = line.range(of: "粤") ?? line.range(of: "湘")!
+            XCTAssertEqual(TerminalText.width(String(line[..<plate.lowerBound])), 33, line)
+            let drivers = line.range(of: "D-000")!
+            XCTAssertEqual(TerminalText.width(String(line[..<drivers.lowerBound])), 44, line)
+        }
+        XCTAssertEqual(lines, [
+            "2026-10-01  4 trips: 2 HOLD, 2 RELEASE  广州市汽车客运站-GZ-S…  updated 14:02:05",
+            "TIME   VERDICT  TRIP             PLATE      DRIVERS            REASONS",
+            "06:05  HOLD     K88-20261001-L…  粤AD12345  D-000731 D-00080…  DEP-001 LUG-001 …",
+            "       DEP-001 超员：核定49座，实载51人 （超载客车不出站） (+3 more)",
+            "14:00  HOLD     G1207-20261001   粤A12345   D-000731 D-000802  VEH-001 DEP-007",
+            "       VEH-001 粤A12345 安全例检不合格：制动系统检查未通过，不得出站… (+1 more)",
+            "07:31  RELEASE  G1203-20261001   粤A12345   D-000731 D-000802",
+            "09:15  RELEASE  G1301-20261001   湘B0F123   D-000900           DEP-014",
+        ])
+    }
+
+    func testColourOnlyWrapsTheVerdict() {
+        let board = DutyBoard(day: "2026-10-01", station: nil, decisions: DutyBoardTests.day)
+        let plain = board.lines()
+        let coloured = board.lines(colour: true)
+        XCTAssertFalse(plain.joined().contains("\u{1B}"))
+        XCTAssertTrue(coloured[2].contains("\u{1B}[1;31mHOLD\u{1B}[0m"), coloured[2])
+        XCTAssertTrue(coloured[6].contains("\u{1B}[32mRELEASE\u{1B}[0m"), coloured[6])
+        let stripped = coloured.map { $0.replacingOccurrences(of: "\u{1B}[1;31m", with: "")
+            .replacingOccurrences(of: "\u{1B}[32m", with: "").replacingOccurrences(of: "\u{1B}[0m", with: "") }
+        XCTAssertEqual(stripped, plain)
+    }
+
+    func testAnEmptyDaySaysSo() {
+        XCTAssertEqual(DutyBoard(day: "2026-10-02", station: nil, decisions: []).lines(),
+                       ["2026-10-02  0 trips: 0 HOLD, 0 RELEASE", "no trip departs on 2026-10-02 (no departure record in the store)"])
+    }
+}
