@@ -13,8 +13,8 @@ final class GateScene {
     let root: String
     var state: String { root + "/state" }
     var config: String { root + "/stationguard.yaml" }
-    /// Held open for writing while the commands run, as the daemon holds it.
-    let store: TripStore
+    /// Held open for writing while the commands run, as the daemon holds it (`close` lets go).
+    private(set) var store: TripStore!
 
     static let rules: RuleGeneration = {
         try! RuleLoader(layers: RuleLayers(directories: [repository.path + "/rules"])).load()
@@ -64,9 +64,13 @@ final class GateScene {
         _ = try store.ingest(record, bytes: bytes, alerts: GateScene.rules.evaluate(record), rules: GateScene.rules)
     }
 
-    func run(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
-        try runProgram(binary, arguments + ["--state", state, "--config", config])
+    func run(_ arguments: [String], as prefix: [String] = []) throws -> (status: Int32, out: String, err: String) {
+        let command = prefix + [binary] + arguments + ["--state", state, "--config", config]
+        return try runProgram(command[0], Array(command.dropFirst()))
     }
+
+    /// Closes the writing connection, as a daemon that stops.
+    func close() { store = nil }
 
     func remove() {
         if ProcessInfo.processInfo.environment["SG_KEEP_SCENES"] == nil { try? FileManager.default.removeItem(atPath: root) }
@@ -184,6 +188,28 @@ final class GateStatusTests: XCTestCase {
         XCTAssertTrue(board.out.contains("2 trips: 1 HOLD, 1 RELEASE"), board.out)
         FileManager.default.createFile(atPath: done, contents: nil)
         XCTAssertEqual(writer.wait(), 0, "the writer failed")
+    }
+
+    /// The daemon stopped (its connection closed): an officer who may read the state directory
+    /// but not write it still gets an answer. SQLite needs the -wal and -shm files for that; the
+    /// store keeps them (persistent WAL).
+    func testAnOfficerWithoutWriteAccessReadsTheStoreWhileTheDaemonIsStopped() throws {
+        scene.close()
+        for suffix in ["-wal", "-shm"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: scene.state + "/trips.sqlite" + suffix), "trips.sqlite\(suffix) was removed on close")
+        }
+        // Emptied by the clean close: everything is in the database file.
+        let wal = try FileManager.default.attributesOfItem(atPath: scene.state + "/trips.sqlite-wal")
+        XCTAssertEqual((wal[.size] as? NSNumber)?.intValue, 0)
+        // nobody: may read and enter the directory, not write in it.
+        let nobody = ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+        XCTAssertNotEqual(try runProgram(nobody[0], Array(nobody.dropFirst()) + ["/usr/bin/touch", scene.state + "/probe"]).status, 0,
+                          "nobody can write in the state directory: this test would prove nothing")
+        let r = try scene.run(["status", "--trip", "G2001-20261001"], as: nobody)
+        XCTAssertEqual(r.status, 1, r.out + r.err)
+        XCTAssertTrue(r.out.hasPrefix("G2001-20261001: HOLD\n"), r.out + r.err)
+        let board = try scene.run(["board", "--date", "2026-10-01"], as: nobody)
+        XCTAssertEqual(board.status, 0, board.out + board.err)
     }
 
     func testAMissingStoreNamesItsPathAndUsageErrorsExitTwo() throws {
