@@ -19,7 +19,7 @@ struct Board: ParsableCommand {
         """
     )
 
-    @Option(help: "The station day (YYYY-MM-DD); default today at the station.") var date: String?
+    @Option(help: ArgumentHelp("The station day; default today at the station.", valueName: "YYYY-MM-DD")) var date: String?
     @Flag(help: "Redraw every 2 seconds until interrupted.") var watch = false
     @OptionGroup var gate: GateOptions
 
