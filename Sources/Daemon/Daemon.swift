@@ -144,13 +144,14 @@ public final class Daemon {
         let loop = IntakeLoop(spool: spool, watcher: watcher, writer: writer, settler: settler, journal: journal,
                               state: state, rules: generation, notifier: notifier, store: store)
 
-        loop.announce(.started, "started on \(spool.root) with \(generation.rules.count) rules from \(generation.files.count) files, version \(generation.version)")
+        loop.announce(.started, DaemonText.started(generation.config.language, spool: spool.root, rules: generation.rules.count,
+                                                   files: generation.files.count, version: generation.version))
         DaemonLog.notice("started on \(spool.root), rules version \(generation.version)")
         if store.opening != .opened {
             rebuild(store, spool: spool, rules: generation, loop: loop)
         }
 
-        let rules = RuleWatcher(source: source, state: state, notifier: notifier) { event, message, extra in
+        let rules = RuleWatcher(source: source, state: state, notifier: notifier, language: generation.config.language) { event, message, extra in
             loop.announce(event, message, extra)
         }
         _ = SignalWaiter { signal in
@@ -177,7 +178,7 @@ public final class Daemon {
             DaemonLog.warning("stopping with \(state.inFlight) records unsettled in cur/ (journald slow or down); they are recovered at the next start")
         }
         let (processed, quarantined) = state.processed
-        let message = "stopping: \(processed) records processed (\(quarantined) quarantined); waiting records stay in new/"
+        let message = DaemonText.stopping(loop.language, processed: processed, quarantined: quarantined)
         loop.announce(.stopping, message)
         DaemonLog.notice(message)
         writer.close()

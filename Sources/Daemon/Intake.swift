@@ -27,10 +27,10 @@ enum Judgement {
     init(_ claimed: ClaimedRecord, station: StationCheck, storeTrouble: (String) -> Void) {
         switch claimed.content {
         case .unacceptable(let reason):
-            self = .refused(reason: reason)
+            self = .refused(reason: DaemonText.spoolRefusal(reason, station.rules.config.language))
         case .bytes(let bytes):
             switch RecordDecoder.decode(bytes, fileName: claimed.name) {
-            case .failure(let error): self = .refused(reason: error.reason)
+            case .failure(let error): self = .refused(reason: DaemonText.reason(error, station.rules.config.language))
             case .success(let record):
                 do {
                     let result = try station.check(record, bytes: bytes)
@@ -67,7 +67,7 @@ struct Dispatch: Sendable {
     ///   - context: what the daemon's own events carry (spool, station, rules version).
     ///   - verdicts: the decisions to journal (the caller leaves out those already journaled).
     init(_ claimed: ClaimedRecord, judgement: Judgement, alreadyStored: Set<String> = [], verdicts decisions: [TripDecision] = [],
-         day: String, context: EventContext, language: MessageLanguage = .zh) {
+         day: String, context: EventContext) {
         self.claimed = claimed
         switch judgement {
         case .accepted(let record, let alerts, _, _):
@@ -75,7 +75,7 @@ struct Dispatch: Sendable {
             self.alerts = alreadyStored.isEmpty ? alerts : alerts.filter { !alreadyStored.contains($0.journalRule) }
             event = nil
             checked = alreadyStored.contains(StoredAlerts.recordCheckedKey) ? nil
-                : RecordChecked.fields(record, alerts: alerts, context: context, language: language)
+                : RecordChecked.fields(record, alerts: alerts, context: context, language: context.language)
             verdicts = decisions.map { d in
                 d.journalFields(station: context.station, cause: (record.id, record.sha256), rulesVersion: context.rulesVersion ?? "")
                     .map { JournalField($0.name, $0.value) }
@@ -86,7 +86,7 @@ struct Dispatch: Sendable {
             checked = nil
             verdicts = []
             event = DaemonEvent.recordQuarantined.fields(
-                message: "\(claimed.name): record quarantined: \(reason)",
+                message: DaemonText.recordQuarantined(context.language, name: claimed.name, reason: reason),
                 spool: context.spool, station: context.station, rulesVersion: context.rulesVersion,
                 extra: [("SG_SPOOL_FILE", claimed.name), ("SG_REASON", reason)])
         }
@@ -110,4 +110,6 @@ struct EventContext: Sendable {
     var spool: String
     var station: String?
     var rulesVersion: String?
+    /// The language of the events' MESSAGE (the station config's `language:`).
+    var language: MessageLanguage = .zh
 }

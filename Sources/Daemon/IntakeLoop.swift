@@ -19,6 +19,8 @@ final class IntakeLoop: @unchecked Sendable {
     private let store: TripStore
     /// The rules in force; replaced only between two records, on this thread.
     private var rules: RuleGeneration
+    /// The language of the daemon's events (the rules in force's config); read after `run()`.
+    var language: MessageLanguage { rules.config.language }
     /// Names hinted or scanned in new/, oldest first, each once; taken from `head` on (no O(n)
     /// removal at the front during a burst of thousands).
     private var waiting: [String] = []
@@ -114,13 +116,13 @@ final class IntakeLoop: @unchecked Sendable {
                     let journaled = try stored.verdictTrips(causedBy: record)
                     verdicts = verdicts.filter { !journaled.contains(JournalText.mask($0.tripID)) }
                 } catch {
-                    trouble("\(claimed.name): journal look-up failed: \(error); its alerts are sent again")
+                    trouble(DaemonText.lookupFailed(rules.config.language, name: claimed.name, error: "\(error)"))
                 }
             }
         }
         let day = Spool.day(of: Date(), in: rules.config.timeZone)
         let item = Dispatch(claimed, judgement: judgement, alreadyStored: alreadyStored, verdicts: verdicts, day: day,
-                            context: context(), language: rules.config.language)
+                            context: context())
         if case .refused(let reason) = judgement {
             DaemonLog.warning("\(claimed.name): quarantined: \(reason)")
         }
@@ -254,10 +256,10 @@ final class IntakeLoop: @unchecked Sendable {
         // journal-unavailable can only be written now that journald listens again.
         if case .down(let since, let reason) = outage {
             let seconds = Int(-since.timeIntervalSinceNow)
-            announce(.journalUnavailable, "journald was unavailable for \(seconds) s (\(reason)); records waited in cur/ and new/",
+            announce(.journalUnavailable, DaemonText.journalUnavailable(rules.config.language, seconds: seconds, reason: reason),
                      [("SG_REASON", reason)])
         }
-        let message = "journald is back; records left in cur/ recovered, new/ rescanned"
+        let message = DaemonText.journalRecovered(rules.config.language)
         DaemonLog.notice(message)
         announce(.journalRecovered, message)
         rescan(olderThan: 0)
@@ -277,11 +279,12 @@ final class IntakeLoop: @unchecked Sendable {
     /// A spool problem: the daemon's log and a spool-trouble event.
     private func trouble(_ text: String) {
         DaemonLog.warning(text)
-        announce(.spoolTrouble, text)
+        announce(.spoolTrouble, DaemonText.spoolTrouble(rules.config.language, text))
     }
 
     func context() -> EventContext {
-        EventContext(spool: spool.root, station: rules.config.stationCode, rulesVersion: state.rulesVersion)
+        EventContext(spool: spool.root, station: rules.config.stationCode, rulesVersion: state.rulesVersion,
+                     language: rules.config.language)
     }
 
     /// The STATUS= line: records processed, queue depth, rules generation, journal state.

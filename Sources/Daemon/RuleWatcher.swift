@@ -47,6 +47,8 @@ final class RuleWatcher {
     }
 
     private let source: Source
+    /// The language of the events it writes: the rules in force's config (this thread only).
+    private var language: MessageLanguage
     private let state: DaemonState
     private let notifier: ServiceNotifier
     private let announce: (DaemonEvent, String, [(String, String)]) -> Void
@@ -54,8 +56,9 @@ final class RuleWatcher {
     private var woken = false
 
     /// - Parameter announce: writes a daemon event (event, message, extra fields).
-    init(source: Source, state: DaemonState, notifier: ServiceNotifier,
+    init(source: Source, state: DaemonState, notifier: ServiceNotifier, language: MessageLanguage = .zh,
          announce: @escaping (DaemonEvent, String, [(String, String)]) -> Void) {
+        self.language = language
         self.source = source
         self.state = state
         self.notifier = notifier
@@ -91,27 +94,31 @@ final class RuleWatcher {
                 guard source.fingerprint() == now else { continue }  // still being written
             }
             loaded = now
-            reload(why: asked ? "SIGHUP" : "rule files changed")
+            reload(signal: asked)
         }
     }
 
-    private func reload(why: String) {
+    private func reload(signal: Bool) {
         _ = try? notifier.notify(.reloading)
         let before = state.rulesVersion
         do {
             let generation = try source.load()
             state.offer(generation)
             state.rulesVersion = generation.version
-            let message = "rules reloaded (\(why)): \(generation.rules.count) rules from \(generation.files.count) files, version \(generation.version) replaces \(before)"
+            language = generation.config.language
+            let why = DaemonText.why(language, signal: signal)
+            let message = DaemonText.rulesReloaded(language, why: why, rules: generation.rules.count, files: generation.files.count,
+                                                   version: generation.version, before: before)
             DaemonLog.notice(message)
             announce(.rulesReloaded, message, [("SG_RULES_VERSION", generation.version), ("SG_RULES_PREVIOUS", before)])
         } catch let error as RuleLoadError {
             let first = error.issues.first.map(\.summary) ?? "unknown problem"
-            let message = "rules rejected (\(why)): \(first); \(error.issues.count) problem\(error.issues.count == 1 ? "" : "s"); the rules in force (version \(before)) stay in force"
+            let message = DaemonText.rulesRejected(language, why: DaemonText.why(language, signal: signal), first: first,
+                                                   count: error.issues.count, before: before)
             DaemonLog.warning(message)
             announce(.rulesRejected, message, [("SG_RULES_VERSION", before), ("SG_ISSUES", error.description)])
         } catch {
-            let message = "rules rejected (\(why)): \(error); the rules in force (version \(before)) stay in force"
+            let message = DaemonText.rulesRejected(language, why: DaemonText.why(language, signal: signal), error: "\(error)", before: before)
             DaemonLog.warning(message)
             announce(.rulesRejected, message, [("SG_RULES_VERSION", before)])
         }

@@ -225,8 +225,12 @@ public enum RecordSchema {
         FieldSchema("trip_date", .date,
                     "Date of the trip the inspection is for; rules fall back to recorded_at's date.",
                     addedFor: ["DOC-002", "DOC-008"]),
+        FieldSchema("scheduled_departure_at", .timestamp,
+                    "Scheduled departure of the trip the inspection is for; the route plate must be valid then.",
+                    addedFor: ["DOC-004"]),
         FieldSchema("planned_arrival_at", .timestamp, "Planned end of the trip (insurance must cover it).",
                     addedFor: ["DOC-005", "DOC-006"]),
+        FieldSchema("operator_id", text, "The operator (客运经营者) running the vehicle.", addedFor: ["DEP-011-VEH"]),
         FieldSchema("registration_date", .date, "注册登记日期; sets the inspection and grading intervals.",
                     addedFor: ["DOC-002", "DOC-007"]),
         FieldSchema("safety_inspection_valid_until", .date, "检验有效期至."),
@@ -298,18 +302,27 @@ public enum RecordSchema {
             FieldSchema("valid_until", .timestamp, "End of cover."),
             FieldSchema("insured_seats", count, "Seats insured."),
             FieldSchema("per_seat_limit_cny", count, "Per-seat limit, CNY."),
+            FieldSchema("plate_no", .plate, "Plate the policy names (车证不符 when a substitute bus runs).",
+                        addedFor: ["DOC-001-PAPERS"]),
         ])), "承运人责任险."),
         FieldSchema("ctpl", .object(ObjectSchema("Ctpl", "交强险 (compulsory third-party liability).", [
             FieldSchema("policy_no", text, "Policy number."),
             FieldSchema("valid_until", .timestamp, "End of cover."),
+            FieldSchema("plate_no", .plate, "Plate the policy names.", addedFor: ["DOC-001-PAPERS"]),
         ])), "交强险.", addedFor: ["DOC-006"]),
         FieldSchema("safety_check_notice", .object(ObjectSchema("SafetyCheckNotice", "安全例检合格通知单.", [
             FieldSchema("number", text, "Notice number (opaque)."),
             FieldSchema("result", .enumeration(["pass", "fail"]), "Result."),
             FieldSchema("issued_at", .timestamp, "When issued."),
             FieldSchema("inspector_signed", .boolean, "Signed by the inspector."),
+            FieldSchema("plate_no", .plate, "Plate the notice was issued for (车证不符 when a substitute bus runs).",
+                        addedFor: ["DOC-001-PAPERS"]),
         ])), "安全例检合格通知单."),
         FieldSchema("extra_trip_approval_no", text, "加班审批/调度令 (extra runs)."),
+        FieldSchema("extra_trip_operator_id", text, "Operator the 加班 approval authorises.",
+                    addedFor: ["DEP-011-VEH"]),
+        FieldSchema("extra_trip_safety_pledge_no", text, "临时加班安全责任书 number (extra runs).",
+                    addedFor: ["DEP-011-VEH"]),
     ])
 
     // MARK: - driver
@@ -393,7 +406,7 @@ public enum RecordSchema {
         FieldSchema("blade_length_mm", count, "Blade length, mm."),
         FieldSchema("blade_tip_angle_deg", .integer(min: 0, max: 180), "Blade tip angle, degrees."),
         FieldSchema("knife_kind", .enumeration(["dagger", "triangular", "spring_lock", "other"]),
-                    "匕首/三棱刀/弹簧锁刀 are controlled whatever their size.", addedFor: ["LUG-003"]),
+                    "匕首/三棱刀/带有自锁装置的弹簧刀 are controlled whatever their size.", addedFor: ["LUG-003"]),
         FieldSchema("live_animal", .enumeration(["guide_dog", "pet", "poultry", "aquatic", "other"]),
                     "A live animal of this kind.", addedFor: ["LUG-011"]),
         FieldSchema("guide_dog_proof", .boolean, "Proof for a guide dog was shown.", addedFor: ["LUG-011"]),
@@ -422,6 +435,13 @@ public enum RecordSchema {
 
     // MARK: - departure
 
+    static let attendant = ObjectSchema("Attendant", "One 乘务员 (attendant) on the trip.", [
+        FieldSchema("staff_id", text, required: true, "Operator staff id."),
+        FieldSchema("name", text, "Name."),
+        FieldSchema("safety_trained", .boolean, "Has passed the operator's safety training (安全培训)."),
+        FieldSchema("safety_training_on", .date, "Date of the last safety training."),
+    ])
+
     static let departureFields: [FieldSchema] = [
         FieldSchema("route_id", text, "Route."),
         FieldSchema("route_class", .integer(min: 1, max: 4), "班线类别."),
@@ -439,6 +459,8 @@ public enum RecordSchema {
         FieldSchema("rest_stop_planned", .boolean, "A rest stop covers 02:00–05:00 (instead of a relay).",
                     addedFor: ["DRV-016"]),
         FieldSchema("driver_ids", .list(text), "Drivers on duty for this trip."),
+        FieldSchema("attendants", .list(.object(attendant)), "乘务员 aboard for this trip; may be empty.",
+                    addedFor: ["CRW-001"]),
         FieldSchema("approved_passenger_seats", count, "核定载客人数 as on the vehicle papers."),
         FieldSchema("adults", count, "Adults aboard, crew excluded."),
         FieldSchema("seated_children", count, "Children on a seat."),

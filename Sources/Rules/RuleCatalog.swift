@@ -8,9 +8,10 @@
 //   its explanation), one English entry `-- ID` and one Chinese entry `-- ID zh_CN`: Subject
 //   = rule id and title; the text says what the alert means (title, set, severity, action,
 //   the message with its record values shown as ‹field›), what the duty officer does for
-//   the rule's action, what a REVIEW of the rule means (REVIEW alerts reuse the rule's
+//   the rule's action, what a REVIEW of the rule means (REVIEW alerts have their own
 //   MESSAGE_ID: Sources/Rules/RuleGeneration.swift), the params it reads, its references.
-//   Only @SG_RECORD_ID@ and @SG_ACTION@ are substituted: every alert entry carries them.
+//   Only @SG_RECORD_ID@, @SG_ACTION@ and (in the REVIEW entry) @SG_RULE@ are substituted:
+//   every alert entry carries them.
 //   The Chinese entry is written for a duty officer: the Chinese half of `中文 / English`
 //   titles, the record kind as the station's check (出站检查记录…), each code a journal field
 //   shows after its Chinese word (扣车（HOLD）, 错误（error）, 规则集“出站检查”（departure）),
@@ -61,14 +62,15 @@ public struct RuleCatalog {
     public var text: String {
         var out = """
         # stationguard-rules.catalog: explanations of StationGuard's rule alerts for `journalctl -x`
-        # (journal-catalog(7)), in English and Chinese, one MESSAGE_ID per rule (REVIEW alerts of a
-        # rule share its id). GENERATED from the rule files: do not edit. Regenerate with
+        # (journal-catalog(7)), in English and Chinese, one MESSAGE_ID per rule, and one for every
+        # REVIEW alert (first). GENERATED from the rule files: do not edit. Regenerate with
         #   swift run stationguard rules catalog --rules rules > systemd/stationguard-rules.catalog
         # Install as /usr/lib/systemd/catalog/stationguard-rules.catalog, then run
         # `journalctl --update-catalog`. Check: systemd/check-rules-catalog.
         # Rule sets: \(rulesets.joined(separator: ", ")); \(entries.count) rules.
 
         """
+        out += "\n" + RuleCatalog.reviewEnglish + "\n" + RuleCatalog.reviewChinese
         for e in entries { out += "\n" + e.english + "\n" + e.chinese }
         return out
     }
@@ -102,6 +104,40 @@ public struct RuleCatalog {
 
     // MARK: - Entries
 
+    /// The entry of every REVIEW alert (`Review.messageID`): nothing was decided.
+    static let reviewEnglish = """
+        -- \(Review.messageID)
+        Subject: REVIEW: a rule could not decide; check by hand
+        Defined-By: stationguard
+
+        Rule @SG_RULE@ could not decide for inspection record @SG_RECORD_ID@: a field it needs was
+        not captured by the kiosk (the message names it, e.g. "missing field adults"), a quantity
+        is in a unit that cannot be converted, or the condition could not be evaluated.
+        Nothing was decided: the point the rule checks has NOT been checked and the record did
+        NOT pass it. This entry's action: @SG_ACTION@ (REVIEW, 人工复核).
+
+        What the duty officer does:
+        Check the point the message names by hand, on the papers or the vehicle, before the bus
+        departs. If it fails, act as the rule's own action says (see the rule's entry:
+        journalctl MESSAGE_ID of the rule, or `stationguard rules list`). Repeated REVIEWs for
+        one field mean a kiosk does not capture it: report it to the station's administrator.
+
+        """
+    static let reviewChinese = """
+        -- \(Review.messageID) zh_CN
+        Subject: 人工复核：规则无法判断，须人工核查
+        Defined-By: stationguard
+
+        规则 @SG_RULE@ 无法对查验记录 @SG_RECORD_ID@ 作出判断：查验终端未采集其所需的字段（消息中写明，
+        如“缺少字段 adults”），数量单位无法换算，或条件无法求值。
+        没有作出任何判断：该项尚未检查，记录也并未通过该项检查。本条日志的处置：@SG_ACTION@（REVIEW 为人工复核）。
+
+        值班检查员的处置：
+        出站前按消息所述事项人工核查证件或车辆。不合格的，按该规则自身的处置执行（见该规则的目录条目，
+        或 stationguard rules list）。同一字段反复出现人工复核，说明查验终端未采集该字段：报告车站管理员。
+
+        """
+
     static func explain(_ rule: RuleDefinition, in set: RuleSetFile, messageID id: String) -> Entry {
         let params = set.params.filter { p in
             [rule.when, rule.message, rule.messageEN].contains { $0?.scalar?.string.contains("params.\(p.name)") ?? false }
@@ -117,7 +153,7 @@ public struct RuleCatalog {
         Defined-By: stationguard
 
         Rule \(rule.id) of the rule set \(setName) found, in inspection record @SG_RECORD_ID@
-        (a \(rule.kind) record): \(title).
+        (\(rule.kind == RuleLoader.tripKind ? "a trip decided at the exit gate" : "a \(rule.kind) record")): \(title).
         Severity \(rule.severity.rawValue), action \(rule.action.rawValue). This entry's action: @SG_ACTION@.
 
         The alert's message (‹…› is the record's value):
@@ -261,6 +297,7 @@ public struct RuleCatalog {
         case .driver: return "驾驶员报班检查记录"
         case .luggage: return "行包安检记录"
         case .departure: return "出站检查记录"
+        case nil where kind == RuleLoader.tripKind: return "班次出站联合判定"
         case nil: return "\(kind) 记录"
         }
     }

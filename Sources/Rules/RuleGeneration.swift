@@ -115,28 +115,32 @@ public final class RuleGeneration {
                     alerts.append(alert(r.rule, action: r.rule.action, message: JournalText.mask(text),
                                         reason: nil, record: record))
                 default:
-                    let reason = JournalText.mask(RuleGeneration.reviewReason(result))
-                    let text = config.language == .en
-                        ? "Rule \(r.rule.id) (\(r.rule.title)) could not decide: \(reason). An officer must check this record."
-                        : "规则 \(r.rule.id)（\(r.rule.title)）无法判断：\(reason)。请人工复核。"
+                    let reason = JournalText.mask(Review.reason(result, language: config.language, record: record))
+                    let text = Review.message(rule: r.rule, reason: reason, language: config.language)
                     alerts.append(alert(r.rule, action: .review, message: JournalText.mask(text), reason: reason, record: record))
                 }
+            }
+            if !record.unknownFieldPaths.isEmpty {
+                // A misspelt field (adluts) is kept but read by no rule: never let it turn a check off silently.
+                let text = JournalText.mask(Review.unknownFieldMessage(record, language: config.language))
+                alerts.append(Alert(rule: Review.unknownFieldRule, ruleset: "record", severity: .warning, action: .review,
+                                    message: text, messageID: Review.messageID, reviewReason: text, recordID: record.id,
+                                    recordKind: record.kind.rawValue, station: record.stationCode, kiosk: record.kioskID,
+                                    officer: record.officerID, trip: record.tripID, plate: record.plateNo,
+                                    spoolFile: record.fileName, recordSHA256: record.sha256, rulesVersion: version))
             }
             return alerts
         }
     }
 
-    static func reviewReason(_ v: Value) -> String {
-        if case .error(let e) = v { return e.message }
-        // CEL's own name for the value's type, as `type(x)` and CEL's error messages spell it.
-        return "the condition gave \(TaggedValue.typeName(v.runtimeType)), not true or false"
-    }
+    /// Why a condition result is not a decision, in English (rule tests, `check`).
+    static func reviewReason(_ v: Value) -> String { Review.reason(v, language: .en) }
 
     func alert(_ rule: Rule, action: RuleAction, message: String, reason: String?, record: Record) -> Alert {
         // The configured station's code (interfaces.md §2); a record naming another station
         // gets REC-001 (StationAlerts.swift).
         Alert(rule: rule.id, ruleset: rule.ruleset, severity: rule.severity, action: action, message: message,
-              messageID: rule.messageID, reviewReason: reason, recordID: record.id, recordKind: record.kind.rawValue,
+              messageID: action == .review ? Review.messageID : rule.messageID, reviewReason: reason, recordID: record.id, recordKind: record.kind.rawValue,
               station: config.stationCode ?? record.stationCode, kiosk: record.kioskID, officer: record.officerID, trip: record.tripID,
               plate: record.plateNo, spoolFile: record.fileName, recordSHA256: record.sha256, rulesVersion: version)
     }

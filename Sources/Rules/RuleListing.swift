@@ -12,7 +12,10 @@ public struct RuleListing {
         public var state: String
         public var kind: String
         public var severity: String
+        /// The action in force (the station config's `actions:` or `strict_holiday_mode` applied).
         public var action: String
+        /// The action the rule file declares.
+        public var declaredAction: String
         /// The layer directory of the file the rule is in.
         public var directory: String
         public var file: String
@@ -24,7 +27,7 @@ public struct RuleListing {
     public var issues: [RuleIssue] = []
 
     /// Scans the layers and reads every file.
-    public static func make(layers: RuleLayers) -> RuleListing {
+    public static func make(layers: RuleLayers, config: StationConfig = StationConfig()) -> RuleListing {
         var listing = RuleListing()
         let entries = layers.scan()
         // The state of the top entry of each name decides for the files beneath it.
@@ -42,7 +45,9 @@ public struct RuleListing {
                 if e.state == .overridden, let t = top[e.name], t == .masked || t == .disabled { state = t }
                 let word = state == .active && !r.enabled ? "disabled" : state.rawValue
                 listing.rules.append(Row(id: r.id, title: r.title, ruleset: e.name, state: word, kind: r.kind,
-                                         severity: r.severity.rawValue, action: r.action.rawValue,
+                                         severity: r.severity.rawValue,
+                                         action: config.action(for: r.id, declared: r.action, tags: r.tags).rawValue,
+                                         declaredAction: r.action.rawValue,
                                          directory: e.directory, file: e.path))
             }
         }

@@ -76,6 +76,7 @@ public struct RuleLoader {
         var rules: [Rule] = []
         var byKind: [RecordKind: [CompiledRule]] = [:]
         issues += configIssues(known: known, sets: sets)
+        issues += actionIssues(ruleIDs: Set(firstSeen.keys))
 
         for set in sets {
             let log = IssueLog(file: set.path)
@@ -100,11 +101,11 @@ public struct RuleLoader {
                         objectTypes: recordTypes.all + tripTypes.all + [p.type],
                         // cel-go's ext libraries (strings, math, encoders): rule authors use
                         // substring/join/upperAscii and math.abs/greatest.
-                        functions: calendar.functions + Extensions.all))
+                        functions: calendar.functions + Review.functions + Extensions.all))
                     environments[def.kind] = env
                 }
                 let rule = Rule(id: def.id, title: def.title, ruleset: set.name, kind: def.kind, severity: def.severity,
-                                action: def.action, enabled: def.enabled, tags: def.tags, references: def.references,
+                                action: config.action(for: def.id, declared: def.action, tags: def.tags), enabled: def.enabled, tags: def.tags, references: def.references,
                                 messageID: def.messageID ?? MessageIDs.derived(ruleID: def.id), file: set.path, line: def.line)
                 let what = "rule \(def.id)"
                 let when = compileCondition(def.when, document: set.document, env: env, what: what, log: log)
@@ -198,6 +199,16 @@ public struct RuleLoader {
                     log.add("params: \(set).\(o.param): \(e.message)", at: o.value.mark)
                 }
             }
+        }
+        return log.issues
+    }
+
+    /// Checks the config's `actions:` against the rules of the active sets: an unknown rule id.
+    private func actionIssues(ruleIDs: Set<String>) -> [RuleIssue] {
+        guard let path = config.path else { return [] }
+        let log = IssueLog(file: path)
+        for id in config.actionOverrides.keys.sorted() where !ruleIDs.contains(id) {
+            log.add("actions: no active rule '\(id)'", at: config.actionKeyNodes[id]?.mark)
         }
         return log.issues
     }

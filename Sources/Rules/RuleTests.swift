@@ -30,6 +30,9 @@ public struct RuleTestReport {
 /// Runs rule test files against a loaded generation.
 public struct RuleTestRunner {
     public let generation: RuleGeneration
+    /// Called with every test's patched record and its alerts (the message rendering test
+    /// renders each fired rule again in the other language).
+    var observe: ((_ test: String, _ record: Record, _ params: [Int: Value]?, _ alerts: [Alert]) -> Void)?
 
     public init(generation: RuleGeneration) { self.generation = generation }
 
@@ -71,7 +74,11 @@ public struct RuleTestRunner {
     }
 
     static let fileKeys = ["ruleset", "tests"]
-    static let testKeys = ["name", "base", "patch", "fires", "not_fires", "reviews", "params"]
+    static let testKeys = ["name", "base", "patch", "trip", "fires", "not_fires", "reviews", "params"]
+    /// A trip test names the joined records instead of `base`: `departure` (required),
+    /// `vehicle` (omit for none in the window), `drivers` and `luggage` (lists), each
+    /// `{base: FILE, patch: {…}}`. The trip is taken as joined (windows are the store's).
+    static let tripKeys = ["departure", "vehicle", "drivers", "luggage"]
 
     private func run(file: String, recordsDir: String, into report: inout RuleTestReport) {
         let log = IssueLog(file: file)
@@ -102,7 +109,8 @@ public struct RuleTestRunner {
             guard let t = StrictMapping(node, what: "test #\(i + 1)", log: log) else { report.failed += 1; continue }
             let name = t.string("name", what: "test #\(i + 1)") ?? "test #\(i + 1)"
             let what = "test '\(name)'"
-            t.check(allowed: RuleTestRunner.testKeys, required: ["name", "base"], what: what)
+            t.check(allowed: RuleTestRunner.testKeys, required: ["name"], what: what)
+            if (t["base"] == nil) == (t["trip"] == nil) { log.add("\(what): give either base (a record) or trip (joined records)", at: node.mark) }
             let line = node.mark?.line ?? 0
             var expect: [(String, [String])] = []
             for key in ["fires", "not_fires", "reviews"] {
@@ -130,6 +138,11 @@ public struct RuleTestRunner {
                 }
                 override = [setIndex: .object(ObjectValue(type: compiled.type, fields: fields))]
             }
+            if let tnode = t["trip"], log.issues.count == before {
+                runTrip(tnode, expect: expect, override: override, recordsDir: recordsDir, file: file, line: line, what: what,
+                        log: log, into: &report)
+                continue
+            }
             guard log.issues.count == before, let base = t.string("base", what: what) else { report.failed += 1; continue }
             let basePath = (recordsDir as NSString).appendingPathComponent(base)
             let record: Record
@@ -141,6 +154,7 @@ public struct RuleTestRunner {
             case .success(let r): record = r
             }
             let alerts = generation.evaluate(record, params: override)
+            observe?(what, record, override, alerts)
             let failuresBefore = report.failures.count
             for (key, ids) in expect {
                 for id in ids {
@@ -167,11 +181,71 @@ public struct RuleTestRunner {
         }
     }
 
+    /// A trip test: load and evaluate each joined record, decide the trip, check its reasons.
+    private func runTrip(_ node: Yams.Node, expect: [(String, [String])], override: [Int: Value]?, recordsDir: String,
+                         file: String, line: Int, what: String, log: IssueLog, into report: inout RuleTestReport) {
+        guard let m = StrictMapping(node, what: "\(what): trip", log: log) else { report.failed += 1; return }
+        m.check(allowed: RuleTestRunner.tripKeys, required: ["departure"], what: "\(what): trip")
+        func joined(_ n: Yams.Node) -> Result<JoinedRecord, Problem> {
+            guard let r = StrictMapping(n, what: "\(what): trip record", log: log), let base = r.string("base", what: what) else {
+                return .failure(Problem(message: "each trip record needs base (and may have patch)"))
+            }
+            r.check(allowed: ["base", "patch"], required: ["base"], what: "\(what): trip record")
+            return loadRecord(path: (recordsDir as NSString).appendingPathComponent(base), patch: r["patch"]).map {
+                JoinedRecord(record: $0, alerts: generation.evaluate($0, params: override).map(RecordAlert.init))
+            }
+        }
+        func many(_ key: String) -> Result<[JoinedRecord], Problem> {
+            guard let n = m[key] else { return .success([]) }
+            guard let items = n.sequence else { return .failure(Problem(message: "trip.\(key) must be a list")) }
+            var out: [JoinedRecord] = []
+            for item in items {
+                switch joined(item) { case .success(let j): out.append(j); case .failure(let e): return .failure(e) }
+            }
+            return .success(out)
+        }
+        let trip: Trip
+        do {
+            let departure = try joined(m["departure"]!).get()
+            let vehicle = try m["vehicle"].map { try joined($0).get() }
+            guard let t = Trip(id: departure.record.tripID ?? "?", departure: departure, vehicle: vehicle,
+                               drivers: try many("drivers").get(), luggage: try many("luggage").get(),
+                               stationDate: generation.stationDate) else {
+                throw Problem(message: "the departure record has no departure time")
+            }
+            trip = t
+        } catch {
+            let message = (error as? Problem)?.message ?? "\(error)"
+            report.failures.append(RuleTestFailure(file: file, line: line, test: what, message: message))
+            report.failed += 1
+            return
+        }
+        let decision = generation.decide(trip, params: override)
+        let failuresBefore = report.failures.count
+        let described = decision.verdict.rawValue + ": " + (decision.reasons.isEmpty ? "no reasons"
+            : decision.reasons.map { "\($0.rule) \($0.action)" }.joined(separator: ", "))
+        for (key, ids) in expect {
+            for id in ids {
+                let mine = decision.reasons.filter { $0.rule == id }
+                let problem: String?
+                switch key {
+                case "fires": problem = mine.contains { $0.action != RuleAction.review.rawValue } ? nil : "\(id) is not a reason"
+                case "reviews": problem = mine.contains { $0.action == RuleAction.review.rawValue } ? nil : "\(id) gave no REVIEW"
+                default: problem = mine.isEmpty ? nil : "\(id) must not be a reason"
+                }
+                if let problem {
+                    report.failures.append(RuleTestFailure(file: file, line: line, test: what, message: problem + "; decision: " + described))
+                }
+            }
+        }
+        if report.failures.count == failuresBefore { report.passed += 1 } else { report.failed += 1 }
+    }
+
     static func describe(_ alerts: [Alert]) -> String {
         alerts.isEmpty ? "none" : alerts.map { "\($0.rule) \($0.action.rawValue)" }.joined(separator: ", ")
     }
 
-    struct Problem: Error { var message: String }
+    struct Problem: Error { var message: String; init(message: String) { self.message = message } }
 
     /// The base record with the merge patch applied, validated as a kiosk record.
     private func loadRecord(path: String, patch: Yams.Node?) -> Result<Record, Problem> {

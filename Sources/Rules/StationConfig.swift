@@ -27,6 +27,15 @@ public struct StationConfig {
     public var tripRetentionDays: Int
     /// The file read, nil when defaults were used.
     public var path: String?
+    /// `strict_holiday_mode: true`: every rule tagged `从严` (the catalogue's "WARN (HOLD if
+    /// cfg.strict)" rules) whose file says WARN holds instead, e.g. for the 黄金周.
+    public var strictHolidayMode: Bool
+    /// `actions: {RULE-ID: HOLD}`: the action in force for these rules, whatever their file
+    /// or `strict_holiday_mode` says (rule ids checked against the sets at rule load).
+    public var actionOverrides: [String: RuleAction]
+    var actionKeyNodes: [String: Node]
+    /// The tag of the rules `strict_holiday_mode` turns from WARN into HOLD.
+    public static let strictTag = "从严"
     /// Param overrides by set and param, still as YAML (checked against the sets at rule load).
     var paramOverrides: [String: [(param: String, keyNode: Node, value: Node)]]
     var setKeyNodes: [String: Node]
@@ -47,9 +56,20 @@ public struct StationConfig {
         path = nil
         paramOverrides = [:]
         setKeyNodes = [:]
+        strictHolidayMode = false
+        actionOverrides = [:]
+        actionKeyNodes = [:]
     }
 
-    static let keys = ["station_code", "time_zone", "language", "done_retention_days", "trip_retention_days", "params"]
+    static let keys = ["station_code", "time_zone", "language", "done_retention_days", "trip_retention_days",
+                       "strict_holiday_mode", "actions", "params"]
+
+    /// The action in force for a rule whose file declares `declared` with `tags`.
+    public func action(for rule: String, declared: RuleAction, tags: [String]) -> RuleAction {
+        if let a = actionOverrides[rule] { return a }
+        if strictHolidayMode, declared == .warn, tags.contains(StationConfig.strictTag) { return .hold }
+        return declared
+    }
 
     /// Reads the config file.
     /// - Parameter mustExist: false for the default path (absent = defaults), true for `--config`.
@@ -85,6 +105,18 @@ public struct StationConfig {
         if let days = m.int("trip_retention_days", what: "station config") {
             if days >= 2 { config.tripRetentionDays = days }
             else { log.add("trip_retention_days must be at least 2 (a trip joins the 24 hours before it), found \(days)", at: m["trip_retention_days"]?.mark) }
+        }
+        config.strictHolidayMode = m.bool("strict_holiday_mode", what: "station config") ?? false
+        if let anode = m["actions"], let actions = StrictMapping(anode, what: "'actions'", log: log) {
+            for a in actions.pairs {
+                let allowed = [RuleAction.hold, .refuse, .warn]
+                guard let word = a.value.scalar?.string, let action = RuleAction(rawValue: word), allowed.contains(action) else {
+                    log.add("actions: \(a.key): must be HOLD, REFUSE or WARN, found \(a.value.describedValue)", at: a.value.mark)
+                    continue
+                }
+                config.actionOverrides[a.key] = action
+                config.actionKeyNodes[a.key] = a.keyNode
+            }
         }
         if let pnode = m["params"], let sets = StrictMapping(pnode, what: "'params'", log: log) {
             for s in sets.pairs {

@@ -63,6 +63,32 @@ public struct Trip: Sendable {
         self.stationDay = stationDay; self.vehicle = vehicle; self.drivers = drivers; self.luggage = luggage
     }
 
+    /// A trip from its joined records: the departure time, the vehicle window and the station
+    /// day follow from the departure record. nil without a departure time.
+    public init?(id: String, departure: JoinedRecord, vehicle: JoinedRecord?, drivers: [JoinedRecord], luggage: [JoinedRecord],
+                 stationDate: (RFC3339Timestamp) -> CalendarDate) {
+        guard let at = Trip.departureTime(of: departure.record),
+              let since = RFC3339Timestamp.parse(Trip.utcText(at.secondsSinceEpoch - Trip.vehicleWindowSeconds)) else { return nil }
+        self.init(id: id, departure: departure, departureAt: at, vehicleSince: since, stationDay: stationDate(at),
+                  vehicle: vehicle, drivers: drivers, luggage: luggage)
+    }
+
+    /// A vehicle inspection counts for departures up to this long after it.
+    public static let vehicleWindowSeconds: Int64 = 24 * 3600
+
+    /// `actual_departure_at` when the gate recorded it, else `scheduled_departure_at`.
+    public static func departureTime(of departure: Record) -> RFC3339Timestamp? {
+        departure.timestamp(atPath: "actual_departure_at") ?? departure.timestamp(atPath: "scheduled_departure_at")
+    }
+
+    /// An instant as RFC 3339 text in UTC (window starts are instants, not kiosk text).
+    static func utcText(_ seconds: Int64) -> String {
+        let day = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400
+        let sec = seconds - day * 86400
+        func two(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        return "\(CalendarDate(daysSinceEpoch: Int(day)))T\(two(sec / 3600)):\(two(sec % 3600 / 60)):\(two(sec % 60))Z"
+    }
+
     /// `driver_ids` of the departure record.
     public var driverIDs: [String] {
         guard case .array(let items)? = departure.record.body["driver_ids"] else { return [] }

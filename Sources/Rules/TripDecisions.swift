@@ -10,7 +10,10 @@ import Records
 
 extension RuleGeneration {
     /// Decides one trip with the trip rules in force.
-    public func decide(_ trip: Trip) -> TripDecision {
+    public func decide(_ trip: Trip) -> TripDecision { decide(trip, params: nil) }
+
+    /// `params` replaces sets' param values, by set index (rule tests).
+    func decide(_ trip: Trip, params override: [Int: Value]?) -> TripDecision {
         var reasons: [TripReason] = []
         for joined in [trip.departure] + (trip.vehicle.map { [$0] } ?? []) + trip.drivers {
             for a in joined.alerts where a.blocks {
@@ -20,7 +23,7 @@ extension RuleGeneration {
         if !tripRules.isEmpty {
             let tripValue = tripTypes.value(of: trip, clock: stationTime)
             for r in tripRules {
-                let activation = RuleActivation(record: tripValue, params: params[r.set].value)
+                let activation = RuleActivation(record: tripValue, params: override?[r.set] ?? params[r.set].value)
                 let result = r.when.evaluate(activation)
                 switch result {
                 case .bool(false):

@@ -52,6 +52,7 @@ struct Check: ParsableCommand {
             case .failure(let e): printError("\(path): invalid record: \(e.reason)"); failed = true; continue
             case .success(let r): record = r
             }
+            for warning in record.unknownFieldWarnings { printError("\(path): warning: \(warning)") }
             let result: StationCheck.Result
             do {
                 result = try station.check(record, bytes: Array(data))

@@ -6,16 +6,23 @@ struct RulesList: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
         abstract: "List every rule with its set, layer directory and state.",
-        discussion: "States: active, disabled (NAME.yaml.disabled or enabled: false), masked (NAME.yaml -> /dev/null), overridden (a higher layer has a file of the same name)."
+        discussion: "States: active, disabled (NAME.yaml.disabled or enabled: false), masked (NAME.yaml -> /dev/null), overridden (a higher layer has a file of the same name). ACTION is the action in force: the station config's actions: or strict_holiday_mode may change the file's (shown as HOLD (file: WARN))."
     )
 
     @OptionGroup var options: RuleOptions
 
     func run() throws {
-        let listing = RuleListing.make(layers: options.layers)
+        let config: StationConfig
+        do { config = try options.stationConfig() } catch let e as RuleLoadError {
+            printError(e.description)
+            throw ExitCode(1)
+        }
+        let listing = RuleListing.make(layers: options.layers, config: config)
         var rows: [[String]] = [["RULE", "SET", "STATE", "KIND", "SEVERITY", "ACTION", "LAYER"]]
         for r in listing.rules {
-            rows.append([r.id, r.ruleset, r.state, r.kind, r.severity, r.action, r.directory])
+            // The action in force; the file's own when the station config changes it.
+            let action = r.action == r.declaredAction ? r.action : "\(r.action) (file: \(r.declaredAction))"
+            rows.append([r.id, r.ruleset, r.state, r.kind, r.severity, action, r.directory])
         }
         for s in listing.setsWithoutRules {
             rows.append(["-", s.name, s.state.rawValue, "-", "-", "-", s.directory])

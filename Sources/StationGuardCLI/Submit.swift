@@ -40,10 +40,14 @@ struct Submit: ParsableCommand {
                 continue
             }
             let bytes = Array(data)
-            if case .failure(let error) = RecordDecoder.decode(bytes, fileName: name) {
+            switch RecordDecoder.decode(bytes, fileName: name) {
+            case .failure(let error):
                 printError("\(path): refused: \(error.reason)")
                 refused = true
                 continue
+            case .success(let record):
+                // Kept (forward compatibility) but read by no rule: say so before handing it over.
+                for warning in record.unknownFieldWarnings { printError("\(path): warning: \(warning)") }
             }
             do {
                 try spool.submit(bytes: bytes, name: name)

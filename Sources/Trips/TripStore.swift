@@ -59,7 +59,7 @@ public final class TripStore: @unchecked Sendable {
 
     public static let fileName = "trips.sqlite"
     /// A vehicle inspection counts for departures up to this long after it.
-    public static let vehicleWindowSeconds: Int64 = 24 * 3600
+    public static let vehicleWindowSeconds = Trip.vehicleWindowSeconds
 
     public let path: String?
     public let opening: Opening
@@ -248,7 +248,7 @@ public final class TripStore: @unchecked Sendable {
 
     private func insert(_ record: Record, bytes: [UInt8], alerts: [Alert], rules: RuleGeneration, _ db: Database) throws {
         var departureAt: Int64?, scheduledAt: Int64?, departureDay: String?
-        if record.kind == .departure, let at = TripStore.departureTime(of: record) {
+        if record.kind == .departure, let at = Trip.departureTime(of: record) {
             departureAt = TripStore.micros(at)
             scheduledAt = record.timestamp(atPath: "scheduled_departure_at").map(TripStore.micros)
             departureDay = rules.stationDate(at).description
@@ -329,10 +329,11 @@ public final class TripStore: @unchecked Sendable {
                                             arguments: [tripID]),
               let departure = try joined(depRow) else { return nil }
         let depRecord = departure.record
-        guard let at = TripStore.departureTime(of: depRecord) else { return nil }
+        // The trip's times, with no vehicle, driver or bag yet: they fix the windows below.
+        guard let frame = Trip(id: tripID, departure: departure, vehicle: nil, drivers: [], luggage: [],
+                               stationDate: rules.stationDate) else { return nil }
+        let at = frame.departureAt, since = frame.vehicleSince, day = frame.stationDay
         let atMicros = TripStore.micros(at)
-        let since = RFC3339Timestamp.parse(TripStore.rfc3339(at.secondsSinceEpoch - TripStore.vehicleWindowSeconds)) ?? at
-        let day = rules.stationDate(at)
 
         var vehicle: JoinedRecord?
         if let plate = depRecord.plateNo,
@@ -392,22 +393,10 @@ public final class TripStore: @unchecked Sendable {
 
     // MARK: - Times
 
-    /// `actual_departure_at` when the gate recorded it, else `scheduled_departure_at`.
-    public static func departureTime(of departure: Records.Record) -> RFC3339Timestamp? {
-        departure.timestamp(atPath: "actual_departure_at") ?? departure.timestamp(atPath: "scheduled_departure_at")
-    }
-
     static func micros(_ ts: RFC3339Timestamp) -> Int64 {
         ts.secondsSinceEpoch * 1_000_000 + Int64(ts.nanoseconds / 1000)
     }
 
-    /// An instant as RFC 3339 in UTC (for window starts, which are instants, not kiosk text).
-    static func rfc3339(_ seconds: Int64) -> String {
-        let day = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400
-        let sec = seconds - day * 86400
-        func two(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
-        return "\(CalendarDate(daysSinceEpoch: Int(day)))T\(two(sec / 3600)):\(two(sec % 3600 / 60)):\(two(sec % 60))Z"
-    }
 }
 
 /// Why the store cannot be used.

@@ -91,11 +91,65 @@ final class DaemonTests: XCTestCase {
             XCTAssertEqual(event?["SG_REASON"], reason, name)
             XCTAssertEqual(event?["MESSAGE_ID"], "351fcdd030fa4b778abb7476277c3970")
         }
-        XCTAssertTrue(scene.reason(of: "link.json")?.contains("symbolic link") ?? false)
+        XCTAssertTrue(scene.reason(of: "link.json")?.contains("符号链接") ?? false, "language zh by default")
         XCTAssertTrue(scene.reason(of: "schema.json")?.contains("tech_grade") ?? false)
 
         XCTAssertEqual(daemon.stop(), 0)
         XCTAssertEqual(try scene.journalEvents("stopping").count, 1)
+    }
+
+    // MARK: - The station's language
+
+    /// With `language: zh` a quarantine reason (in NAME.reason and the journal) and a REVIEW
+    /// alert are Chinese, field paths kept; with `language: en`, English. The REVIEW alert
+    /// carries the REVIEW MESSAGE_ID, not the rule's.
+    func testQuarantineReasonAndReviewAlertSpeakTheStationsLanguage() throws {
+        for language in ["zh", "en"] {
+            let scene = try Scene("lang-\(language)")
+            defer { scene.remove() }
+            try "station_code: \(scene.station)\ntime_zone: Asia/Shanghai\nlanguage: \(language)\n"
+                .write(toFile: scene.config, atomically: true, encoding: .utf8)
+            let daemon = try DaemonProcess(scene)
+            defer { daemon.stop() }
+            let startedEvent = try started(scene, daemon)
+            try scene.drop(scene.record("vehicle-pass", id: "\(scene.station)-s", patch: ["tech_grade": "one"]), name: "schema.json")
+            try scene.drop(scene.record("departure-overcapacity", id: "\(scene.station)-r", patch: ["unbelted_count": nil]),
+                           name: "review.json")
+            try scene.drop(bytes: "{\"schema_version\": 1, \"record_id\": ", name: "cut.json")
+            XCTAssertTrue(waitUntil(timeout: 30) { scene.settledCount() == 3 }, "log:\n\(daemon.log)")
+            let cut = scene.reason(of: "cut.json") ?? ""
+
+            let reason = try XCTUnwrap(scene.reason(of: "schema.json")).trimmingCharacters(in: .whitespacesAndNewlines)
+            var quarantined: [String: String]?
+            XCTAssertTrue(try waitUntil(timeout: 10) {
+                quarantined = try scene.journalEvents("record-quarantined").first { $0["SG_SPOOL_FILE"] == "schema.json" }
+                return quarantined != nil
+            })
+            var review: [String: String]?
+            XCTAssertTrue(try waitUntil(timeout: 10) {
+                review = try scene.journalAlerts().first { $0["SG_RULE"] == "IT-DEP-2" && $0["SG_ACTION"] == "REVIEW" }
+                return review != nil
+            })
+            let event = try XCTUnwrap(quarantined), alert = try XCTUnwrap(review)
+            XCTAssertEqual(event["SG_REASON"], reason)
+            XCTAssertEqual(alert["MESSAGE_ID"], "14046395efa44d5990276c83eddf939a", "REVIEW's own MESSAGE_ID")
+            if language == "zh" {
+                XCTAssertEqual(reason, "不符合记录格式：vehicle.tech_grade：应为 1 至 3 的整数，实际为 \"one\"")
+                XCTAssertEqual(event["MESSAGE"], "schema.json：记录已隔离：\(reason)")
+                XCTAssertEqual(alert["MESSAGE"], "规则 IT-DEP-2（unbelted passengers）无法判断：缺少字段 unbelted_count，请人工复核。")
+                XCTAssertTrue(startedEvent["MESSAGE", default: ""].hasPrefix("已启动：收件目录 "), startedEvent["MESSAGE"] ?? "")
+                XCTAssertTrue(cut.hasPrefix("不是合法的 JSON：第 1 行第 ") && cut.contains("文件意外结束"), cut)
+            } else {
+                XCTAssertEqual(reason, "schema violation: vehicle.tech_grade: expected an integer from 1 to 3, got \"one\"")
+                XCTAssertEqual(event["MESSAGE"], "schema.json: record quarantined: \(reason)")
+                XCTAssertEqual(alert["MESSAGE"], "Rule IT-DEP-2 (unbelted passengers) could not decide: missing field unbelted_count. An officer must check this record by hand.")
+                XCTAssertTrue(startedEvent["MESSAGE", default: ""].hasPrefix("started on "), startedEvent["MESSAGE"] ?? "")
+                XCTAssertTrue(cut.hasPrefix("not JSON: line 1, column ") && cut.contains("unexpected end of input"), cut)
+            }
+            XCTAssertEqual(daemon.stop(), 0)
+            let stopping = try scene.journalEvents("stopping").first?["MESSAGE"] ?? ""
+            XCTAssertTrue(stopping.hasPrefix(language == "zh" ? "正在停止：" : "stopping: "), stopping)
+        }
     }
 
     // MARK: - Start-up refusals

@@ -32,6 +32,9 @@ final class KillTests: XCTestCase {
         for folder in ["", "/tmp", "/new", "/cur", "/done", "/quarantine"] {
             XCTAssertEqual(chown(scene.spool + folder, 65534, 65534), 0)
         }
+        // The state directory is the unit's StateDirectory, the service user's own.
+        try FileManager.default.createDirectory(atPath: scene.state, withIntermediateDirectories: true)
+        XCTAssertEqual(chown(scene.state, 65534, 65534), 0)
         XCTAssertEqual(chmod(scene.root, 0o755), 0)
         scene.daemonPrefix = ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--groups=\(group.pointee.gr_gid)"]
         try killTrials(scene, trials: 4, perTrial: 150, label: "kill test without root")

@@ -59,6 +59,21 @@ final class EvaluationTests: XCTestCase {
         XCTAssertEqual(Array(outcomes), [true, true, true, true])
     }
 
+    /// A misspelt field is kept but read by no rule: a REVIEW alert names it and the guess,
+    /// with the REVIEW MESSAGE_ID, in the station's language.
+    func testUnknownFieldGivesAReviewWithADidYouMean() throws {
+        let r = try record(Fixtures.departure, ["adluts": .integer(45)])
+        let alerts = generation.evaluate(r)
+        let unknown = try XCTUnwrap(alerts.first { $0.rule == Review.unknownFieldRule })
+        XCTAssertEqual(unknown.action, .review)
+        XCTAssertEqual(unknown.messageID, Review.messageID)
+        XCTAssertTrue(unknown.message.hasPrefix("记录含有未知字段 adluts（是否应为 adults？）："), unknown.message)
+        var en = StationConfig(); en.language = .en
+        let english = try loadRules([scratch.path("v")], config: en).evaluate(r).first { $0.rule == Review.unknownFieldRule }
+        XCTAssertTrue(english?.message.hasPrefix("Unknown field adluts (did you mean adults?): ") ?? false, english?.message ?? "nil")
+        XCTAssertFalse(generation.evaluate(try record(Fixtures.departure)).contains { $0.rule == Review.unknownFieldRule })
+    }
+
     func testMissingFieldGivesReviewNamingIt() throws {
         let alerts = generation.evaluate(try record(Fixtures.departure, ["adults": nil]))
         XCTAssertEqual(alerts.map(\.rule), ["T-001"])
@@ -67,6 +82,9 @@ final class EvaluationTests: XCTestCase {
         XCTAssertEqual(a.severity, .critical, "a REVIEW keeps the rule's severity")
         XCTAssertTrue(a.reviewReason?.contains("adults") ?? false, a.reviewReason ?? "nil")
         XCTAssertTrue(a.message.contains("T-001") && a.message.contains("adults"), a.message)
+        XCTAssertEqual(a.reviewReason, "缺少字段 adults")
+        XCTAssertTrue(a.message.hasSuffix("无法判断：缺少字段 adults，请人工复核。"), a.message)
+        XCTAssertEqual(a.messageID, Review.messageID, "a REVIEW has its own MESSAGE_ID, not the rule's")
         // The other departure rule still ran (and did not fire).
         XCTAssertFalse(alerts.contains { $0.rule == "T-002" })
     }
@@ -204,7 +222,10 @@ final class EvaluationEdgeTests: XCTestCase {
         let g = try loadRules([s.path("v")])
         let driverAlerts = g.evaluate(try record(Fixtures.driver))
         XCTAssertEqual(driverAlerts.map(\.action), [.review])
-        XCTAssertEqual(driverAlerts.first?.reviewReason, "the condition gave string, not true or false")
+        XCTAssertEqual(driverAlerts.first?.reviewReason, "条件结果为 string，不是真或假")
+        var en = StationConfig(); en.language = .en
+        let english = try loadRules([s.path("v")], config: en).evaluate(try record(Fixtures.driver))
+        XCTAssertEqual(english.first?.reviewReason, "the condition gave string, not true or false")
         let dep = g.evaluate(try record(Fixtures.departure))
         XCTAssertEqual(dep.map(\.rule), ["E-002", "E-003"])
         XCTAssertEqual(dep.first?.message, "合同 ? / 班次 G1203-20261001")

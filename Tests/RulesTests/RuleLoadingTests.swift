@@ -33,7 +33,7 @@ final class RuleLoadingTests: XCTestCase {
         let issues = loadIssues([s.path("v")]).map(\.summary)
         XCTAssertEqual(issues, [
             "\(path):1:10: ruleset 'capacities' must equal the file name stem 'capacity'",
-            "\(path):20:11: rule T-002: unknown kind 'bus' (one of: vehicle, driver, luggage, departure)",
+            "\(path):20:11: rule T-002: unknown kind 'bus' (one of: vehicle, driver, luggage, departure, trip)",
             "\(path):24:15: rule T-002: unknown severity 'urgent' (one of: critical, error, warning, notice, info)",
             "\(path):32:13: rule T-003: unknown action 'REVIEW' (one of: HOLD, REFUSE, WARN; REVIEW is given by the engine when a rule cannot decide)",
             "\(path):34:14: rule T-003: 'enabled' must be true or false, found 'nope'",

@@ -1,5 +1,6 @@
 // Station config: defaults, params overrides, and errors located in the config file.
 import XCTest
+import Records
 @testable import Rules
 
 final class StationConfigTests: XCTestCase {
@@ -66,11 +67,78 @@ final class StationConfigTests: XCTestCase {
         let path = s.write("c.yaml", "time_zone: Mars/Olympus\nlanguage: fr\nretention: 3\ndone_retention_days: 0\n")
         XCTAssertThrowsError(try StationConfig.load(path: path)) { e in
             XCTAssertEqual((e as? RuleLoadError)?.issues.map(\.summary), [
-                "\(path):3:1: unknown key 'retention' in the station config (allowed: station_code, time_zone, language, done_retention_days, params)",
+                "\(path):3:1: unknown key 'retention' in the station config (allowed: station_code, time_zone, language, done_retention_days, trip_retention_days, strict_holiday_mode, actions, params)",
                 "\(path):1:12: unknown time zone 'Mars/Olympus' (an IANA name such as Asia/Shanghai or Asia/Urumqi)",
                 "\(path):2:11: unknown language 'fr' (zh or en)",
                 "\(path):4:22: done_retention_days must be at least 1, found 0",
             ])
         }
+    }
+
+    // MARK: - Station strictness (actions:, strict_holiday_mode)
+
+    static var shippedRules: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("rules").path
+    }
+
+    /// The shipped vehicle record with an assessment from 2025-06-02 (overdue: DOC-007) and no
+    /// safety notices posted (VEH-006).
+    func strictnessRecord() throws -> Records.Record {
+        let path = Self.shippedRules + "/tests/records/vehicle-clean.json"
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+            .replacingOccurrences(of: "\"tech_grade_assessed_on\": \"2026-06-02\"", with: "\"tech_grade_assessed_on\": \"2025-06-02\"")
+            .replacingOccurrences(of: "\"safety_notices_posted\": true", with: "\"safety_notices_posted\": false")
+        return try record(text)
+    }
+
+    func actions(_ config: StationConfig) throws -> [String: RuleAction] {
+        let alerts = try loadRules([Self.shippedRules], config: config).evaluate(try strictnessRecord())
+        return Dictionary(alerts.map { ($0.rule, $0.action) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    func testDefaultsWarnAndAPerRuleOverrideHolds() throws {
+        XCTAssertEqual(try actions(StationConfig()), ["DOC-007": .warn, "VEH-006": .warn])
+        let s = Scratch()
+        let path = s.write("c.yaml", "actions: {DOC-007: HOLD}\n")
+        XCTAssertEqual(try actions(try StationConfig.load(path: path)), ["DOC-007": .hold, "VEH-006": .warn])
+    }
+
+    func testStrictHolidayModeHoldsTheRulesTaggedForIt() throws {
+        let s = Scratch()
+        let path = s.write("c.yaml", "strict_holiday_mode: true\n")
+        let config = try StationConfig.load(path: path)
+        XCTAssertEqual(try actions(config), ["DOC-007": .hold, "VEH-006": .hold])
+        // Which rules: the catalogue's "WARN (HOLD if cfg.strict)" ones and the three the 黄金周 needs.
+        let strict = try loadRules([Self.shippedRules], config: config).rules.filter { $0.tags.contains(StationConfig.strictTag) }
+        XCTAssertEqual(Set(strict.map(\.id)), ["DOC-007", "DOC-008", "VEH-006", "DRV-003", "DRV-007", "DRV-017"])
+        XCTAssertTrue(strict.allSatisfy { $0.action == .hold })
+        // A per-rule action wins over the mode.
+        let both = s.write("both.yaml", "strict_holiday_mode: true\nactions:\n  VEH-006: WARN\n")
+        XCTAssertEqual(try actions(try StationConfig.load(path: both)), ["DOC-007": .hold, "VEH-006": .warn])
+    }
+
+    func testActionsErrorsAreLocated() throws {
+        let s = Scratch()
+        let bad = s.write("bad.yaml", "actions:\n  DOC-007: REVIEW\n  VEH-006: hold\n")
+        XCTAssertThrowsError(try StationConfig.load(path: bad)) { e in
+            XCTAssertEqual((e as? RuleLoadError)?.issues.map(\.summary), [
+                "\(bad):2:12: actions: DOC-007: must be HOLD, REFUSE or WARN, found 'REVIEW'",
+                "\(bad):3:12: actions: VEH-006: must be HOLD, REFUSE or WARN, found 'hold'",
+            ])
+        }
+        let unknown = s.write("unknown.yaml", "actions:\n  DOC-077: HOLD\n")
+        XCTAssertEqual(loadIssues([Self.shippedRules], config: try StationConfig.load(path: unknown)).map(\.summary),
+                       ["\(unknown):2:3: actions: no active rule 'DOC-077'"])
+    }
+
+    func testRuleListShowsTheActionInForce() throws {
+        let s = Scratch()
+        let path = s.write("c.yaml", "strict_holiday_mode: true\nactions: {DOC-001: WARN}\n")
+        let listing = RuleListing.make(layers: RuleLayers(directories: [Self.shippedRules]), config: try StationConfig.load(path: path))
+        let rows = Dictionary(listing.rules.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        XCTAssertEqual(rows["DOC-007"].map { [$0.action, $0.declaredAction] }, ["HOLD", "WARN"])
+        XCTAssertEqual(rows["DOC-001"].map { [$0.action, $0.declaredAction] }, ["WARN", "HOLD"])
+        XCTAssertEqual(rows["DOC-014"].map { [$0.action, $0.declaredAction] }, ["WARN", "WARN"])
     }
 }
