@@ -133,6 +133,16 @@ final class DutyBoardTests: XCTestCase {
         XCTAssertEqual(stripped, plain)
     }
 
+    /// The row names the trip and the bus already; the reason line spends its room on the reason.
+    func testTheReasonLineLeavesOutTheTripAndBusTheRowNames() {
+        let d = DutyBoardTests.decision("G1207-20261001", .hold, at: "09:00", plate: "粤A66881", reasons: [
+            TripReason(rule: "DEP-007", action: "HOLD",
+                       message: "班次 G1207-20261001 车辆 粤A66881 人车联检未通过：驾驶员 D-000915 无报班检查记录。"),
+        ])
+        XCTAssertEqual(DutyBoard(day: "2026-10-01", station: nil, decisions: [d]).lines()[3],
+                       "       DEP-007 人车联检未通过：驾驶员 D-000915 无报班检查记录。")
+    }
+
     func testAnEmptyDaySaysSo() {
         XCTAssertEqual(DutyBoard(day: "2026-10-02", station: nil, decisions: []).lines(),
                        ["2026-10-02  0 trips: 0 HOLD, 0 RELEASE", "no trip departs on 2026-10-02 (no departure record in the store)"])
