@@ -33,6 +33,8 @@ public struct RuleTestRunner {
     /// Called with every test's patched record and its alerts (the message rendering test
     /// renders each fired rule again in the other language).
     var observe: ((_ test: String, _ record: Record, _ params: [Int: Value]?, _ alerts: [Alert]) -> Void)?
+    /// The same for each trip test: the trip as given and its decision.
+    var observeTrip: ((_ test: String, _ trip: Trip, _ params: [Int: Value]?, _ decision: TripDecision) -> Void)?
 
     public init(generation: RuleGeneration) { self.generation = generation }
 
@@ -221,6 +223,7 @@ public struct RuleTestRunner {
             return
         }
         let decision = generation.decide(trip, params: override)
+        observeTrip?(what, trip, override, decision)
         let failuresBefore = report.failures.count
         let described = decision.verdict.rawValue + ": " + (decision.reasons.isEmpty ? "no reasons"
             : decision.reasons.map { "\($0.rule) \($0.action)" }.joined(separator: ", "))

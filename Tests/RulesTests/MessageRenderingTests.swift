@@ -40,6 +40,8 @@ final class MessageRenderingTests: XCTestCase {
             if isCode && (chinese || t.contains("_")) { found.append("raw code '\(t)'"); continue }
             guard chinese else { continue }
             if t.contains(where: \.isNumber) || allowedInChinese.contains(t) || vocabulary.fields.contains(t) { continue }
+            // A rule id the journal names (VEH-001, DRV-012): a code, not an English word.
+            if t.allSatisfy(\.isUppercase), text.contains(t + "-") { continue }
             if record.contains(t) { continue }   // the kiosk's own value (a route id, a device id…)
             found.append("English word '\(t)'")
         }
@@ -67,6 +69,25 @@ final class MessageRenderingTests: XCTestCase {
                 }
                 for p in Self.problems(in: e.message, chinese: false, record: json) {
                     failures.append("\(a.rule) en (\(test)): \(p) in: \(e.message)")
+                }
+            }
+        }
+        // Trip rules render their message into the decision's reasons.
+        let tripRules = Set(zh.rules.filter { $0.kind == "trip" }.map(\.id))
+        runner.observeTrip = { test, trip, params, decision in
+            let json = ([trip.departure] + (trip.vehicle.map { [$0] } ?? []) + trip.drivers + trip.luggage)
+                .map { $0.record.body.jsonText }.joined()
+            let english = en.decide(trip, params: params)
+            for r in decision.reasons where tripRules.contains(r.rule) && r.action != RuleAction.review.rawValue {
+                fired.insert(r.rule)
+                for p in Self.problems(in: r.message, chinese: true, record: json) {
+                    failures.append("\(r.rule) zh (\(test)): \(p) in: \(r.message)")
+                }
+                guard let e = english.reasons.first(where: { $0.rule == r.rule && $0.action == r.action }) else {
+                    failures.append("\(r.rule) fired in zh but not in en (\(test))"); continue
+                }
+                for p in Self.problems(in: e.message, chinese: false, record: json) {
+                    failures.append("\(r.rule) en (\(test)): \(p) in: \(e.message)")
                 }
             }
         }

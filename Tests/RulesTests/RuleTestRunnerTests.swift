@@ -34,7 +34,7 @@ final class RuleTestRunnerTests: XCTestCase {
         """)
         let report = RuleTestRunner(generation: try loadRules([s.path("v")])).run(directories: [s.path("v/tests")])
         XCTAssertEqual(report.issues.map(\.summary), [
-            "\(f):5:5: unknown key 'fire' in test 'typo' (allowed: name, base, patch, fires, not_fires, reviews, params)",
+            "\(f):5:5: unknown key 'fire' in test 'typo' (allowed: name, base, patch, trip, fires, not_fires, reviews, params)",
             "\(f):6:17: test 'typo': not_fires: unknown rule 'T-999'",
         ])
         // The clean base record passes; the one test fails (twice wrong, counted once).
