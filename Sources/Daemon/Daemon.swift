@@ -102,6 +102,7 @@ public final class Daemon {
             return 1
         }
         defer { lock.release() }
+        for warning in spool.creationWarnings { DaemonLog.warning(warning) }
 
         // The rules: a start without rules would let every record pass unseen.
         let source = RuleWatcher.Source(layers: RuleLayers(directories: configuration.ruleDirectories),

@@ -19,6 +19,7 @@ public enum DaemonEvent: String, CaseIterable, Sendable {
     case recordChecked = "record-checked"
     /// The trip store was missing or unusable and was rebuilt from done/.
     case tripStoreRebuilt = "trip-store-rebuilt"
+    case alertsMissing = "alerts-missing"
 
     /// Stable ids; the catalog (systemd/stationguard.catalog) explains each.
     public var messageID: MessageID {
@@ -34,6 +35,7 @@ public enum DaemonEvent: String, CaseIterable, Sendable {
         case .spoolTrouble: text = "560a3cf0575d461781f009a8ff0b4fb4"
         case .recordChecked: text = "8b0f6a4c2e9d4d1f9a7c3e5b1d2f4a6c"
         case .tripStoreRebuilt: text = "c3e1a9b7d5f34e2a8c6b4d2f0e1a3c5b"
+        case .alertsMissing: text = "9b1f0e6c2d7a4c5e8f3a61d0b47e2c95"
         }
         return MessageID(text)!  // constants above: 32 lower-case hex digits each
     }
@@ -43,7 +45,7 @@ public enum DaemonEvent: String, CaseIterable, Sendable {
         switch self {
         case .recordChecked: return .info
         case .started, .stopping, .rulesReloaded, .journalRecovered, .tripStoreRebuilt: return .notice
-        case .rulesRejected, .recordQuarantined: return .warning
+        case .rulesRejected, .recordQuarantined, .alertsMissing: return .warning
         case .spoolTrouble, .journalUnavailable: return .error
         }
     }

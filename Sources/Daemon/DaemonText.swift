@@ -57,6 +57,21 @@ enum DaemonText {
             : "journald was unavailable for \(seconds) s (\(reason)); records waited in cur/ and new/"
     }
 
+    /// After a catch-up, alerts the journal does not hold (CatchUp.swift).
+    static func alertsMissing(_ language: MessageLanguage, missing: Int, sent: Int, attempts: Int, final: Bool,
+                              resendRate: Int) -> String {
+        switch (language, final) {
+        case (.zh, false):
+            return "补处理积压记录期间发送的 \(sent) 条告警中有 \(missing) 条不在系统日志中（journald 限速？）；正以每秒 \(resendRate) 条重新发送"
+        case (.zh, true):
+            return "补处理积压记录期间发送的 \(sent) 条告警中有 \(missing) 条在 \(attempts) 次尝试后仍不在系统日志中：请检查 journald 的 RateLimitBurst 和 catch_up_alerts_per_second"
+        case (.en, false):
+            return "\(missing) of \(sent) alerts sent during a catch-up are not in the journal (journald's rate limit?); sending them again at \(resendRate) per second"
+        case (.en, true):
+            return "\(missing) of \(sent) alerts sent during a catch-up are still not in the journal after \(attempts) attempts: check journald's RateLimitBurst and catch_up_alerts_per_second"
+        }
+    }
+
     static func journalRecovered(_ language: MessageLanguage) -> String {
         language == .zh
             ? "journald 已恢复；cur/ 中的记录已恢复处理，new/ 已重新扫描"
@@ -64,7 +79,21 @@ enum DaemonText {
     }
 
     static func spoolTrouble(_ language: MessageLanguage, _ text: String) -> String {
-        language == .zh ? "收件目录故障：\(text)" : text
+        guard language == .zh else { return text }
+        // SpoolError's sentences (`PATH: what`), path kept; anything else after a Chinese lead.
+        let known: [(String, String)] = [
+            (": is not a directory (a spool folder must be a real directory, not a symlink)", "：不是目录（收件目录的各文件夹须为真实目录，不能是符号链接）"),
+            (": is on another file system than the spool root; records move by rename(2), which needs one file system", "：与收件目录根目录不在同一文件系统；记录靠 rename(2) 移动，须在同一文件系统"),
+            (": not a record name (a record name is a plain file name ending in .json, not starting with a dot)", "：不是记录文件名（须为以 .json 结尾、不以点开头的普通文件名）"),
+            (": not a day folder name of the form YYYY-MM-DD", "：不是 YYYY-MM-DD 形式的日期文件夹名"),
+            (": a record of this name is already waiting in the spool; choose another name", "：同名记录已在收件目录中等待；请换一个文件名"),
+            (": the claimed record is no longer there; something other than this daemon moved it", "：已认领的记录不见了；有其他程序移动了它"),
+            (": no free numbered name left for this record", "：该记录已无可用的编号文件名"),
+        ]
+        for (english, chinese) in known where text.hasSuffix(english) {
+            return "收件目录故障：" + text.dropLast(english.count) + chinese
+        }
+        return "收件目录故障：\(text)"
     }
 
     static func lookupFailed(_ language: MessageLanguage, name: String, error: String) -> String {

@@ -53,7 +53,7 @@ struct Dispatch: Sendable {
     let verdict: Verdict
     /// The alerts to send (only those not stored yet, after a crash); their journal entries are
     /// built by `entries()` on the journal writer's thread, off the intake's critical path.
-    private let alerts: [Alert]
+    let alerts: [Alert]
     /// The `record-quarantined` event, for a refused record.
     private let event: [JournalField]?
     /// The `record-checked` event, for an accepted record (nil when the journal holds it).
@@ -91,6 +91,9 @@ struct Dispatch: Sendable {
                 extra: [("SG_SPOOL_FILE", claimed.name), ("SG_REASON", reason)])
         }
     }
+
+    /// How many journal entries `entries()` makes.
+    var entryCount: Int { event != nil ? 1 : alerts.count }
 
     /// Whether any entry must be stored before the record is settled.
     var hasEntries: Bool { event != nil || !alerts.isEmpty || checked != nil || !verdicts.isEmpty }

@@ -29,6 +29,10 @@ final class IntakeLoop: @unchecked Sendable {
     private var lastScan = 0.0
     private var backoff = 0.5
     private var lastPruned = ""
+    /// Paces a backlog and confirms its alerts reached the journal (CatchUp.swift).
+    private lazy var catchUp = CatchUp(state: state, journal: journal, writer: writer) { [unowned self] event, message, extra in
+        self.announce(event, message, extra)
+    }
 
     init(spool: Spool, watcher: SpoolWatcher, writer: JournalWriter, settler: Settler, journal: Journal,
          state: DaemonState, rules: RuleGeneration, notifier: ServiceNotifier, store: TripStore) {
@@ -77,7 +81,8 @@ final class IntakeLoop: @unchecked Sendable {
                 switch try watcher.wait(timeout: 1) {
                 case .names(let names): add(names)
                 case .rescan: rescan(olderThan: 0)
-                case .timeout, .woken: break
+                case .timeout: catchUp.idle(config: rules.config)
+                case .woken: break
                 }
             } catch {
                 trouble("\(error)")
@@ -127,10 +132,12 @@ final class IntakeLoop: @unchecked Sendable {
             DaemonLog.warning("\(claimed.name): quarantined: \(reason)")
         }
         state.claimed()
+        catchUp.pace(item.entryCount, rate: rules.config.catchUpAlertsPerSecond)
         let settler = self.settler
         while true {
             do {
                 try writer.submit(building: item.entries) { report in settler.deliver(item, report) }
+                catchUp.note(item.alerts, config: rules.config)
                 return
             } catch JournalWriter.Refusal.full {
                 state.beat()

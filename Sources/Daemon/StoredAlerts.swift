@@ -17,11 +17,17 @@ final class StoredAlerts {
     /// The rule ids (`SG_RULE`, as the journal holds them: `Alert.journalRule`) of the
     /// stationguard entries already stored for `record`.
     func rules(for record: Record) throws -> Set<String> {
+        try rules(recordID: record.id, sha256: record.sha256)
+    }
+
+    /// The same look-up by the record's id (as the record holds it, unmasked) and SHA-256; the
+    /// catch-up confirmation (CatchUp.swift) has these from the alerts it sent.
+    func rules(recordID: String, sha256: String) throws -> Set<String> {
         reader.removeMatches()
         // The journal holds the record id masked (ID numbers never leave unmasked), so the
         // look-up compares masked with masked: the same function Alert.journalRecordID uses.
-        try reader.addMatch("SG_RECORD_ID", JournalText.mask(record.id))
-        try reader.addMatch("SG_RECORD_SHA256", record.sha256)
+        try reader.addMatch("SG_RECORD_ID", JournalText.mask(recordID))
+        try reader.addMatch("SG_RECORD_SHA256", sha256)
         try reader.addMatch("SYSLOG_IDENTIFIER", "stationguard")
         // journald sets _UID itself: entries another user sent cannot pose as ours.
         try reader.addMatch("_UID", String(getuid()))

@@ -199,6 +199,13 @@ public struct RuleCatalog {
         不合格的按\(chineseAction(rule.action))处置。
 
         """
+        if rule.tags.contains(StationConfig.strictTag), rule.action == .warn {
+            // The station may hold instead (stationguard.yaml); the entry's own @SG_ACTION@ says which applied.
+            en += "\nA station may make this rule HOLD (the 黄金周) with one of these lines in its config file:\n"
+                + "  strict_holiday_mode: true\n  actions: {\(rule.id): HOLD}\n"
+            zh += "\n车站可在配置文件中写入下列任一行，将本规则改为扣车（HOLD）（黄金周从严）：\n"
+                + "  strict_holiday_mode: true\n  actions: {\(rule.id): HOLD}\n"
+        }
         if !params.isEmpty {
             en += "\nThresholds it reads (the station may change them in its config file):\n"
             zh += "\n所用参数（车站可在配置文件中修改）：\n"

@@ -17,6 +17,9 @@ private final class LoadCounter {
 public struct RuleLoader {
     public var layers: RuleLayers
     public var config: StationConfig
+    /// The version is the files' content hash alone (no load counter or time), so that
+    /// `stationguard check` prints the same for the same input whatever the machine's clock.
+    public var contentVersion = false
 
     public init(layers: RuleLayers = RuleLayers(), config: StationConfig = StationConfig()) {
         self.layers = layers
@@ -130,7 +133,9 @@ public struct RuleLoader {
             issues += log.issues
         }
         if !issues.isEmpty { throw RuleLoadError(issues: issues) }
-        return RuleGeneration(version: RuleLoader.version(of: sets.map(\.path), config: config), config: config,
+        let paths = sets.map(\.path)
+        let version = contentVersion ? RuleLoader.contentHash(of: paths, config: config) : RuleLoader.version(of: paths, config: config)
+        return RuleGeneration(version: version, config: config,
                               rules: rules, files: active, byKind: byKind, tripRules: tripRules, params: params,
                               recordTypes: recordTypes, tripTypes: tripTypes, calendar: calendar)
     }
@@ -249,13 +254,17 @@ public struct RuleLoader {
 
     /// Content hash of the files (and config) plus a process load counter and the time.
     static func version(of paths: [String], config: StationConfig) -> String {
+        "\(contentHash(of: paths, config: config))-\(loadCounter.next())-\(Int(Date().timeIntervalSince1970))"
+    }
+
+    /// The first 12 hex digits of the SHA-256 of the files' paths and bytes (and the config's).
+    static func contentHash(of paths: [String], config: StationConfig) -> String {
         var bytes: [UInt8] = []
         for p in (paths + [config.path].compactMap { $0 }) {
             bytes += Array(p.utf8) + [0]
             if let d = FileManager.default.contents(atPath: p) { bytes += Array(d) }
             bytes.append(0)
         }
-        let hash = SHA256.hex(bytes).prefix(12)
-        return "\(hash)-\(loadCounter.next())-\(Int(Date().timeIntervalSince1970))"
+        return String(SHA256.hex(bytes).prefix(12))
     }
 }

@@ -25,6 +25,9 @@ public struct StationConfig {
     public var doneRetentionDays: Int
     /// How many station days of records the trip store keeps.
     public var tripRetentionDays: Int
+    /// At most this many journal entries per second while the daemon catches up on a backlog,
+    /// so a burst stays below journald's per-service rate limit (systemd's LogRateLimit*=).
+    public var catchUpAlertsPerSecond: Int
     /// The file read, nil when defaults were used.
     public var path: String?
     /// `strict_holiday_mode: true`: every rule tagged `从严` (the catalogue's "WARN (HOLD if
@@ -45,6 +48,7 @@ public struct StationConfig {
     /// Days of records the trip store keeps for joins, status and the board (a trip needs the
     /// last 24 h; a week lets an officer look back).
     public static let defaultTripRetentionDays = 7
+    public static let defaultCatchUpAlertsPerSecond = 5000
 
     /// All defaults.
     public init() {
@@ -53,6 +57,7 @@ public struct StationConfig {
         language = .zh
         doneRetentionDays = StationConfig.defaultRetentionDays
         tripRetentionDays = StationConfig.defaultTripRetentionDays
+        catchUpAlertsPerSecond = StationConfig.defaultCatchUpAlertsPerSecond
         path = nil
         paramOverrides = [:]
         setKeyNodes = [:]
@@ -62,7 +67,7 @@ public struct StationConfig {
     }
 
     static let keys = ["station_code", "time_zone", "language", "done_retention_days", "trip_retention_days",
-                       "strict_holiday_mode", "actions", "params"]
+                       "catch_up_alerts_per_second", "strict_holiday_mode", "actions", "params"]
 
     /// The action in force for a rule whose file declares `declared` with `tags`.
     public func action(for rule: String, declared: RuleAction, tags: [String]) -> RuleAction {
@@ -105,6 +110,10 @@ public struct StationConfig {
         if let days = m.int("trip_retention_days", what: "station config") {
             if days >= 2 { config.tripRetentionDays = days }
             else { log.add("trip_retention_days must be at least 2 (a trip joins the 24 hours before it), found \(days)", at: m["trip_retention_days"]?.mark) }
+        }
+        if let rate = m.int("catch_up_alerts_per_second", what: "station config") {
+            if rate >= 1 { config.catchUpAlertsPerSecond = rate }
+            else { log.add("catch_up_alerts_per_second must be at least 1, found \(rate)", at: m["catch_up_alerts_per_second"]?.mark) }
         }
         config.strictHolidayMode = m.bool("strict_holiday_mode", what: "station config") ?? false
         if let anode = m["actions"], let actions = StrictMapping(anode, what: "'actions'", log: log) {

@@ -86,10 +86,12 @@ public struct Spool: Sendable {
         case tmp, new, cur, done, quarantine
 
         /// Kiosks (the upload group) write tmp/ and new/; the daemon alone writes the rest.
-        /// Set-group-ID so files take the folder's group. Applied only to folders we create.
+        /// The modes of systemd/stationguard.tmpfiles: tmp/ and new/ are set-group-ID (files take
+        /// the folder's group, so the daemon can read them) and sticky (a kiosk may rename or
+        /// delete only its own files). Applied only to folders we create.
         var mode: mode_t {
             switch self {
-            case .tmp, .new: return 0o2770
+            case .tmp, .new: return 0o3770
             case .cur, .done, .quarantine: return 0o750
             }
         }
@@ -101,6 +103,9 @@ public struct Spool: Sendable {
     let unsynced = UnsyncedFolders()
     /// Files larger than this many bytes are quarantined unread.
     public let sizeLimit: Int
+    /// What opening could not do as asked, in plain words (a folder made without its full
+    /// mode); empty almost always. The daemon logs these.
+    public private(set) var creationWarnings: [String] = []
     /// The highest size limit a spool takes (1 GiB): a record is read whole into memory.
     public static let maximumSizeLimit = 1 << 30
 
@@ -121,6 +126,9 @@ public struct Spool: Sendable {
         self.root = trimmed
         self.sizeLimit = min(max(0, sizeLimit), Spool.maximumSizeLimit)
 
+        var warnings: [String] = []
+        // 0755, not tmpfiles' 0750: a daemon cannot give the root the kiosks' group, and
+        // without it 0750 would shut them out; tmp/ and new/ guard themselves.
         if createMissing { try Spool.makeDirectory(self.root, mode: 0o755) }
         // The root itself may be a symlink an administrator set up; its folders may not.
         let rootStatus = try SystemCall.stat(self.root).orThrow("stat", self.root)
@@ -129,7 +137,9 @@ public struct Spool: Sendable {
         }
         for folder in Folder.allCases {
             let path = self.path(folder)
-            if createMissing { try Spool.makeDirectory(path, mode: folder.mode) }
+            if createMissing, try Spool.makeDirectory(path, mode: folder.mode) & S_ISGID != 0 {
+                warnings.append("\(path): made without set-group-ID (refused here, e.g. by systemd's RestrictSUIDSGID=): files kiosks write there keep their own group and may be unreadable to the daemon; `systemd-tmpfiles --create` gives the folder its full mode")
+            }
             let status = try SystemCall.lstat(path).orThrow("lstat", path)
             guard status.st_mode & S_IFMT == S_IFDIR else {
                 throw SpoolError(path: path, reason: .notADirectory)
@@ -138,6 +148,7 @@ public struct Spool: Sendable {
                 throw SpoolError(path: path, reason: .notOneFileSystem)
             }
         }
+        creationWarnings = warnings
     }
 
     // MARK: - Listing
@@ -208,14 +219,43 @@ public struct Spool: Sendable {
         path(.done, day)
     }
 
-    /// mkdir that accepts an existing entry (checked by the caller) and sets the exact mode on a
-    /// new folder, since mkdir(2) applies the umask and may drop the set-group-ID bit.
-    static func makeDirectory(_ path: String, mode: mode_t) throws {
-        switch SystemCall.mkdir(path, mode) {
+    /// Creates a spool folder with `mode`, or accepts the directory already there (its type is
+    /// checked by the caller).
+    ///
+    /// mkdir(2) gets the mode without set-user/group-ID and chmod(2) then sets the whole mode
+    /// (mkdir applies the umask and may drop set-group-ID anyway). Under systemd's
+    /// RestrictSUIDSGID= a seccomp filter refuses every mkdir or chmod whose mode holds those bits
+    /// with EPERM, even for a folder that exists: mkdir without them passes, and when the chmod
+    /// with them is refused (EPERM/EACCES) the folder gets the mode without them. A sandbox may
+    /// also refuse mkdir (EPERM, EACCES, EROFS) before looking whether the name exists: then an
+    /// existing directory is accepted.
+    /// - Parameters:
+    ///   - mkdir, chmod: the system calls (a test passes ones that refuse like the filter).
+    /// - Returns: the bits of `mode` that could not be set (0: the folder has its whole mode, or
+    ///   already existed).
+    @discardableResult
+    static func makeDirectory(_ path: String, mode: mode_t,
+                              mkdir: (String, mode_t) -> Result<Void, Errno> = SystemCall.mkdir,
+                              chmod: (String, mode_t) -> Result<Void, Errno> = SystemCall.chmod) throws -> mode_t {
+        let special = mode & (S_ISUID | S_ISGID)
+        switch mkdir(path, mode & ~special) {
         case .success:
-            try SystemCall.chmod(path, mode).orThrow("chmod", path)
+            switch chmod(path, mode) {
+            case .success:
+                return 0
+            case .failure(let error) where special != 0 && (error == .notPermitted || error == .accessDenied):
+                try chmod(path, mode & ~special).orThrow("chmod", path)
+                return special
+            case .failure(let error):
+                throw SpoolError.system("chmod", path, error)
+            }
         case .failure(.exists):
-            break
+            return 0
+        case .failure(let error) where error == .notPermitted || error == .accessDenied || error == Errno(EROFS):
+            guard case .success(let status) = SystemCall.lstat(path), status.st_mode & S_IFMT == S_IFDIR else {
+                throw SpoolError.system("mkdir", path, error)
+            }
+            return 0
         case .failure(let error):
             throw SpoolError.system("mkdir", path, error)
         }

@@ -34,7 +34,7 @@ struct Check: ParsableCommand {
     }
 
     func run() throws {
-        let generation = try options.loadGeneration()
+        let generation = try options.loadGeneration(contentVersion: true)
         let station: StationCheck
         do {
             station = StationCheck(rules: generation, store: try TripStore(directory: stateDirectory))

@@ -20,9 +20,13 @@ extension RuleOptions {
     }
 
     /// Config and rules, or the issues on stderr and exit 1.
-    func loadGeneration() throws -> RuleGeneration {
+    /// - Parameter contentVersion: the rules version is the files' content hash alone (`check`:
+    ///   the same input gives the same output whatever the clock).
+    func loadGeneration(contentVersion: Bool = false) throws -> RuleGeneration {
         do {
-            return try RuleLoader(layers: layers, config: try stationConfig()).load()
+            var loader = RuleLoader(layers: layers, config: try stationConfig())
+            loader.contentVersion = contentVersion
+            return try loader.load()
         } catch let e as RuleLoadError {
             printError(e.description)
             printError("\(e.issues.count) error\(e.issues.count == 1 ? "" : "s"); no rules loaded")

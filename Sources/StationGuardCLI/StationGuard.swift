@@ -8,7 +8,7 @@ struct StationGuard: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stationguard",
         abstract: "Keeps unsafe buses, drivers and luggage off the road: spool → rules → journal.",
-        subcommands: [Run.self, Check.self, Status.self, Board.self, Submit.self, RulesCommand.self, Expr.self]
+        subcommands: [Run.self, Reload.self, Check.self, Status.self, Board.self, Submit.self, RulesCommand.self, Expr.self]
     )
 
     /// interfaces.md §4 promises exit 2 for a usage error; swift-argument-parser's own

@@ -204,6 +204,7 @@ final class DaemonTests: XCTestCase {
         try waitUntil(timeout: 20) { reloaded = try scene.journalEvents("rules-reloaded").first; return reloaded != nil }
         let newVersion = try XCTUnwrap(reloaded?["SG_RULES_VERSION"], "no rules-reloaded event; log:\n\(daemon.log)")
         XCTAssertNotEqual(newVersion, startedVersion)
+        XCTAssertTrue(reloaded?["MESSAGE"]?.hasPrefix("规则已重新加载（规则文件有变动）：") ?? false, "language zh by default: \(reloaded?["MESSAGE"] ?? "")")
         try feed(20)
 
         XCTAssertTrue(waitUntil(timeout: 60) { scene.doneNames().count == count }, "settled \(scene.doneNames().count) of \(count)")
@@ -257,6 +258,8 @@ final class DaemonTests: XCTestCase {
         try waitUntil(timeout: 20) { rejected = try scene.journalEvents("rules-rejected").first; return rejected != nil }
         let event = try XCTUnwrap(rejected, "no rules-rejected event; log:\n\(daemon.log)")
         XCTAssertTrue(event["MESSAGE", default: ""].contains(scene.adminRules + "/broken.yaml:7:"), event["MESSAGE"] ?? "")
+        XCTAssertTrue(event["MESSAGE", default: ""].hasPrefix("规则被拒绝（"), event["MESSAGE"] ?? "")
+        XCTAssertTrue(event["MESSAGE", default: ""].hasSuffix("）继续生效"), event["MESSAGE"] ?? "")
         XCTAssertEqual(event["SG_RULES_VERSION"], startedVersion)
         XCTAssertEqual(event["MESSAGE_ID"], "0064e45165464775bfd20a5856a75bce")
 

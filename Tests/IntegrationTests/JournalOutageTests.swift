@@ -46,6 +46,8 @@ final class JournalOutageTests: XCTestCase {
         let unavailable = try scene.journalEvents("journal-unavailable")
         XCTAssertEqual(unavailable.count, 1, "one outage, reported once journald was back")
         XCTAssertEqual(unavailable.first?["MESSAGE_ID"], "367d58dd36854f89ad488923e919f666")
+        XCTAssertTrue(unavailable.first?["MESSAGE"]?.hasPrefix("journald 曾中断 ") ?? false, unavailable.first?["MESSAGE"] ?? "")
+        XCTAssertEqual(try scene.journalEvents("journal-recovered").first?["MESSAGE"], "journald 已恢复；cur/ 中的记录已恢复处理，new/ 已重新扫描")
         let predicted = alertKeys(try scene.predictedAlerts(for: staged), idKey: "record_id", ruleKey: "rule")
         let stored = alertKeys(try scene.journalAlerts(), idKey: "SG_RECORD_ID", ruleKey: "SG_RULE")
         XCTAssertEqual(stored.count, predicted.count, "each alert exactly once")

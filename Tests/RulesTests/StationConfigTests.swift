@@ -67,11 +67,22 @@ final class StationConfigTests: XCTestCase {
         let path = s.write("c.yaml", "time_zone: Mars/Olympus\nlanguage: fr\nretention: 3\ndone_retention_days: 0\n")
         XCTAssertThrowsError(try StationConfig.load(path: path)) { e in
             XCTAssertEqual((e as? RuleLoadError)?.issues.map(\.summary), [
-                "\(path):3:1: unknown key 'retention' in the station config (allowed: station_code, time_zone, language, done_retention_days, trip_retention_days, strict_holiday_mode, actions, params)",
+                "\(path):3:1: unknown key 'retention' in the station config (allowed: station_code, time_zone, language, done_retention_days, trip_retention_days, catch_up_alerts_per_second, strict_holiday_mode, actions, params)",
                 "\(path):1:12: unknown time zone 'Mars/Olympus' (an IANA name such as Asia/Shanghai or Asia/Urumqi)",
                 "\(path):2:11: unknown language 'fr' (zh or en)",
                 "\(path):4:22: done_retention_days must be at least 1, found 0",
             ])
+        }
+    }
+
+    func testCatchUpRateHasADefaultAndMustBePositive() throws {
+        let s = Scratch()
+        XCTAssertEqual(StationConfig().catchUpAlertsPerSecond, 5000)
+        XCTAssertEqual(try StationConfig.load(path: s.write("a.yaml", "catch_up_alerts_per_second: 800\n")).catchUpAlertsPerSecond, 800)
+        let path = s.write("b.yaml", "catch_up_alerts_per_second: 0\n")
+        XCTAssertThrowsError(try StationConfig.load(path: path)) { e in
+            XCTAssertEqual((e as? RuleLoadError)?.issues.map(\.summary),
+                           ["\(path):1:29: catch_up_alerts_per_second must be at least 1, found 0"])
         }
     }
 

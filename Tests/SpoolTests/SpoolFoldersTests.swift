@@ -8,11 +8,57 @@ final class SpoolFoldersTests: XCTestCase {
     func testOpeningCreatesEveryFolderWithItsMode() throws {
         let fixture = try SpoolFixture()
         XCTAssertEqual(fixture.listing(""), ["cur", "done", "new", "quarantine", "tmp"])
-        let expected: [String: mode_t] = ["tmp": 0o2770, "new": 0o2770, "cur": 0o750, "done": 0o750, "quarantine": 0o750]
+        // The modes of systemd/stationguard.tmpfiles: kiosks' folders set-group-ID and sticky, so
+        // one kiosk cannot delete or rename another's files (issue 9, finding 9).
+        let expected: [String: mode_t] = ["tmp": 0o3770, "new": 0o3770, "cur": 0o750, "done": 0o750, "quarantine": 0o750]
         for (folder, mode) in expected {
             XCTAssertEqual(fixture.kind(fixture.path(folder)), S_IFDIR, folder)
             XCTAssertEqual(fixture.mode(fixture.path(folder)).map { String($0, radix: 8) }, String(mode, radix: 8), folder)
         }
+        XCTAssertEqual(fixture.spool.creationWarnings, [])
+    }
+
+    /// The folder modes a daemon gives its own spool are those the tmpfiles file gives it.
+    func testFolderModesAreTheTmpfilesModes() throws {
+        let tmpfiles = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("systemd/stationguard.tmpfiles")
+        let text = try String(contentsOf: tmpfiles, encoding: .utf8)
+        var modes: [String: String] = [:]
+        for line in text.split(separator: "\n") where line.hasPrefix("d ") {
+            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+            modes[String(fields[1])] = String(fields[2])
+        }
+        for folder in Spool.Folder.allCases {
+            let mode = try XCTUnwrap(modes["/var/spool/stationguard/\(folder.rawValue)"], folder.rawValue)
+            XCTAssertEqual(mode_t(mode, radix: 8), folder.mode, folder.rawValue)
+        }
+    }
+
+    /// Like systemd's RestrictSUIDSGID= filter: any mkdir or chmod with set-group-ID is EPERM.
+    private static func refusingSetGID(_ call: @escaping (String, mode_t) -> Result<Void, Errno>)
+        -> (String, mode_t) -> Result<Void, Errno> {
+        { path, mode in mode & (S_ISUID | S_ISGID) != 0 ? .failure(.notPermitted) : call(path, mode) }
+    }
+
+    func testUnderASetGIDFilterFoldersAreMadeStickyWithoutSetGIDAndSaySo() throws {
+        let fixture = try SpoolFixture()
+        let path = fixture.base + "/kiosk-folder"
+        let missing = try Spool.makeDirectory(path, mode: 0o3770, mkdir: Self.refusingSetGID(SystemCall.mkdir),
+                                              chmod: Self.refusingSetGID(SystemCall.chmod))
+        XCTAssertEqual(missing, S_ISGID)
+        XCTAssertEqual(fixture.mode(path).map { String($0, radix: 8) }, "1770")
+    }
+
+    func testUnderASandboxAnExistingFolderIsAcceptedWhateverMkdirSays() throws {
+        let fixture = try SpoolFixture()
+        for refusal in [EPERM, EACCES, EROFS] {
+            let refuse: (String, mode_t) -> Result<Void, Errno> = { _, _ in .failure(Errno(refusal)) }
+            XCTAssertEqual(try Spool.makeDirectory(fixture.path("tmp"), mode: 0o3770, mkdir: refuse), 0)
+            XCTAssertThrowsError(try Spool.makeDirectory(fixture.base + "/absent", mode: 0o750, mkdir: refuse)) { error in
+                XCTAssertEqual(error as? SpoolError, SpoolError(path: fixture.base + "/absent", reason: .system(call: "mkdir", errno: refusal)))
+            }
+        }
+        XCTAssertEqual(fixture.mode(fixture.path("tmp")).map { String($0, radix: 8) }, "3770")
     }
 
     func testOpeningAgainKeepsExistingFoldersAndTheirModes() throws {
