@@ -57,14 +57,18 @@ public struct DaemonConfiguration: Sendable {
     /// Where the trip store lives (`trips.sqlite`); the unit's StateDirectory.
     public var stateDirectory: String
     public static let defaultStateDirectory = "/var/lib/stationguard"
+    /// Refuse rule and config files anyone but root or the daemon's user could write
+    /// (StrictModes); false only for tests (`--insecure-rules`).
+    public var strictModes: Bool
 
     public init(spoolRoot: String, ruleDirectories: [String], configPath: String, configMustExist: Bool,
-                stateDirectory: String = DaemonConfiguration.defaultStateDirectory) {
+                stateDirectory: String = DaemonConfiguration.defaultStateDirectory, strictModes: Bool = true) {
         self.spoolRoot = spoolRoot
         self.ruleDirectories = ruleDirectories
         self.configPath = configPath
         self.configMustExist = configMustExist
         self.stateDirectory = stateDirectory
+        self.strictModes = strictModes
     }
 }
 
@@ -92,10 +96,12 @@ public final class Daemon {
         SignalWaiter.blockSignals()
 
         // The spool and its lock: one daemon per spool.
-        let spool: Spool
+        var spool: Spool
         let lock: SpoolLock
         do {
             spool = try Spool(root: configuration.spoolRoot)
+            // A reason file that cannot be named after its record names it inside: cleaned text.
+            spool.nameInReason = { JournalText.clean($0) }
             lock = try SpoolLock(spool: spool)
         } catch {
             DaemonLog.fatal("\(error)")
@@ -107,12 +113,14 @@ public final class Daemon {
         // The rules: a start without rules would let every record pass unseen.
         let source = RuleWatcher.Source(layers: RuleLayers(directories: configuration.ruleDirectories),
                                         configPath: configuration.configPath,
-                                        configMustExist: configuration.configMustExist)
+                                        configMustExist: configuration.configMustExist,
+                                        strictModes: configuration.strictModes)
         let generation: RuleGeneration
         do {
             generation = try source.load()
         } catch let error as RuleLoadError {
-            DaemonLog.fatal("rules not loaded:\n\(error.description)\n\(error.issues.count) problem\(error.issues.count == 1 ? "" : "s"); not started")
+            DaemonLog.fatal(lines: ["rules not loaded:"] + error.description.split(separator: "\n").map(String.init)
+                            + ["\(error.issues.count) problem\(error.issues.count == 1 ? "" : "s"); not started"])
             return 1
         } catch {
             DaemonLog.fatal("rules not loaded: \(error); not started")
@@ -147,7 +155,7 @@ public final class Daemon {
 
         loop.announce(.started, DaemonText.started(generation.config.language, spool: spool.root, rules: generation.rules.count,
                                                    files: generation.files.count, version: generation.version))
-        DaemonLog.notice("started on \(spool.root), rules version \(generation.version)")
+        DaemonLog.event(5, "started on \(spool.root), rules version \(generation.version)")
         if store.opening != .opened {
             rebuild(store, spool: spool, rules: generation, loop: loop)
         }
@@ -181,7 +189,7 @@ public final class Daemon {
         let (processed, quarantined) = state.processed
         let message = DaemonText.stopping(loop.language, processed: processed, quarantined: quarantined)
         loop.announce(.stopping, message)
-        DaemonLog.notice(message)
+        DaemonLog.event(5, message)
         writer.close()
         _ = writer.waitUntilIdle(timeout: .seconds(5))
         return 0

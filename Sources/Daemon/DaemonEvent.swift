@@ -1,4 +1,5 @@
 // DaemonEvent: the daemon's own journal entries (SG_EVENT=…), each with its MESSAGE_ID.
+import Records
 import Systemd
 
 /// Something the daemon itself reports to the duty officers and administrators.
@@ -51,15 +52,32 @@ public enum DaemonEvent: String, CaseIterable, Sendable {
     }
 
     /// The entry: the common fields, then `extra` (names must be valid journal field names).
+    ///
+    /// The one choke point for the daemon's events: every text value (message, spool, station,
+    /// extra fields such as SG_SPOOL_FILE and SG_REASON) passes `JournalText.clean`, whatever
+    /// language or wording it was built in, so a kiosk's file name or record text never
+    /// reaches the journal with an ID unmasked or a control character raw. SG_ISSUES (rule
+    /// issues, one per line with CEL carets) keeps its line breaks, each line cleaned. Not
+    /// cleaned: SG_RULES_VERSION and SG_RULES_PREVIOUS, computed here in a fixed shape (a
+    /// digest with digits that masking could corrupt).
     func fields(message: String, spool: String, station: String?, rulesVersion: String?,
                 extra: [(String, String)] = []) -> [JournalField] {
         var fields: [JournalField] = [
-            .message(message), .priority(priority), .messageID(messageID), .syslogIdentifier("stationguard"),
-            JournalField("SG_EVENT", rawValue), JournalField("SG_SPOOL", spool),
+            .message(JournalText.clean(message)), .priority(priority), .messageID(messageID),
+            .syslogIdentifier("stationguard"),
+            JournalField("SG_EVENT", rawValue), JournalField("SG_SPOOL", JournalText.clean(spool)),
         ]
-        if let station, !station.isEmpty { fields.append(JournalField("SG_STATION", station)) }
+        if let station, !station.isEmpty { fields.append(JournalField("SG_STATION", JournalText.clean(station))) }
         if let rulesVersion { fields.append(JournalField("SG_RULES_VERSION", rulesVersion)) }
-        for (name, value) in extra { fields.append(JournalField(name, value)) }
+        for (name, value) in extra {
+            switch name {
+            case "SG_RULES_VERSION", "SG_RULES_PREVIOUS": fields.append(JournalField(name, value))
+            case "SG_ISSUES":
+                let lines = value.split(separator: "\n", omittingEmptySubsequences: false)
+                fields.append(JournalField(name, lines.map { JournalText.clean(String($0)) }.joined(separator: "\n")))
+            default: fields.append(JournalField(name, JournalText.clean(value)))
+            }
+        }
         return fields
     }
 }

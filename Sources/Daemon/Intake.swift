@@ -66,8 +66,10 @@ struct Dispatch: Sendable {
     ///     (found on recovery); their alerts are not sent again.
     ///   - context: what the daemon's own events carry (spool, station, rules version).
     ///   - verdicts: the decisions to journal (the caller leaves out those already journaled).
+    ///   - eventStored: journald already holds this refused record's record-quarantined event
+    ///     (its settle failed and is being retried): it is not sent again.
     init(_ claimed: ClaimedRecord, judgement: Judgement, alreadyStored: Set<String> = [], verdicts decisions: [TripDecision] = [],
-         day: String, context: EventContext) {
+         day: String, context: EventContext, eventStored: Bool = false) {
         self.claimed = claimed
         switch judgement {
         case .accepted(let record, let alerts, _, _):
@@ -81,11 +83,12 @@ struct Dispatch: Sendable {
                     .map { JournalField($0.name, $0.value) }
             }
         case .refused(let reason):
-            verdict = .quarantine(reason: reason)
+            // The reason file is text a person reads (cat, less): cleaned like the journal's copy.
+            verdict = .quarantine(reason: JournalText.clean(reason))
             alerts = []
             checked = nil
             verdicts = []
-            event = DaemonEvent.recordQuarantined.fields(
+            event = eventStored ? nil : DaemonEvent.recordQuarantined.fields(
                 message: DaemonText.recordQuarantined(context.language, name: claimed.name, reason: reason),
                 spool: context.spool, station: context.station, rulesVersion: context.rulesVersion,
                 extra: [("SG_SPOOL_FILE", claimed.name), ("SG_REASON", reason)])

@@ -17,7 +17,9 @@ final class IntakeLoop: @unchecked Sendable {
     private let notifier: ServiceNotifier
     /// Recent records joined into trips; written on this thread only.
     private let store: TripStore
-    /// The rules in force; replaced only between two records, on this thread.
+    /// The rules in force; replaced only between two records, and read and written only on the
+    /// intake thread. Other threads (the rule watcher announcing a reload) read the event
+    /// context from `state` (a locked snapshot), never this.
     private var rules: RuleGeneration
     /// The language of the daemon's events (the rules in force's config); read after `run()`.
     var language: MessageLanguage { rules.config.language }
@@ -29,6 +31,10 @@ final class IntakeLoop: @unchecked Sendable {
     private var lastScan = 0.0
     private var backoff = 0.5
     private var lastPruned = ""
+    /// Recovery passes over cur/ after records could not be settled: not before this moment
+    /// (monotonic seconds), the delay doubling from 1 s to 60 s while records stay stuck.
+    private var nextRecovery = 0.0
+    private var recoveryDelay = 1.0
     /// Paces a backlog and confirms its alerts reached the journal (CatchUp.swift).
     private lazy var catchUp = CatchUp(state: state, journal: journal, writer: writer) { [unowned self] event, message, extra in
         self.announce(event, message, extra)
@@ -45,6 +51,8 @@ final class IntakeLoop: @unchecked Sendable {
         self.rules = rules
         self.notifier = notifier
         self.store = store
+        state.station = rules.config.stationCode
+        state.language = rules.config.language
     }
 
     // MARK: - The loop
@@ -56,7 +64,17 @@ final class IntakeLoop: @unchecked Sendable {
                 awaitJournal()
                 continue
             }
-            if state.takeUnfinishedLeft() { recover() }
+            for message in state.takeNewTroubles() { trouble(message) }
+            if DaemonState.monotonicNow() >= nextRecovery, state.takeUnfinishedLeft() {
+                recover()
+                // Still stuck (a full disk, done/ unwritable): retry later, not every turn.
+                if state.peekUnfinishedLeft() {
+                    nextRecovery = DaemonState.monotonicNow() + recoveryDelay
+                    recoveryDelay = min(recoveryDelay * 2, 60)
+                } else {
+                    recoveryDelay = 1
+                }
+            }
             if DaemonState.monotonicNow() - lastScan >= Daemon.rescanInterval {
                 rescan(olderThan: Daemon.settleTime)
                 pruneOncePerDay()
@@ -107,7 +125,7 @@ final class IntakeLoop: @unchecked Sendable {
     /// Judges a claimed record with the rules in force and hands its entries to the writer.
     /// - Parameter stored: on recovery, the journal look-up; alerts it already holds are not sent.
     private func dispatch(_ claimed: ClaimedRecord, lookUp stored: StoredAlerts?) {
-        if let newer = state.takePendingGeneration() { rules = newer }  // between records only
+        adoptPendingRules()  // between records only
         let judgement = Judgement(claimed, station: StationCheck(rules: rules, store: store)) { trouble($0) }
         var alreadyStored = Set<String>()
         var verdicts: [TripDecision] = []
@@ -119,17 +137,18 @@ final class IntakeLoop: @unchecked Sendable {
                 do {
                     alreadyStored = try stored.rules(for: record)
                     let journaled = try stored.verdictTrips(causedBy: record)
-                    verdicts = verdicts.filter { !journaled.contains(JournalText.mask($0.tripID)) }
+                    verdicts = verdicts.filter { !journaled.contains(JournalText.clean($0.tripID)) }
                 } catch {
                     trouble(DaemonText.lookupFailed(rules.config.language, name: claimed.name, error: "\(error)"))
                 }
             }
         }
         let day = Spool.day(of: Date(), in: rules.config.timeZone)
+        let eventStored = state.isQuarantineEventStored(claimed.name)
         let item = Dispatch(claimed, judgement: judgement, alreadyStored: alreadyStored, verdicts: verdicts, day: day,
-                            context: context())
-        if case .refused(let reason) = judgement {
-            DaemonLog.warning("\(claimed.name): quarantined: \(reason)")
+                            context: context(), eventStored: eventStored)
+        if case .refused(let reason) = judgement, !eventStored {
+            DaemonLog.event(4, "\(claimed.name): quarantined: \(reason)")
         }
         state.claimed()
         catchUp.pace(item.entryCount, rate: rules.config.catchUpAlertsPerSecond)
@@ -150,15 +169,62 @@ final class IntakeLoop: @unchecked Sendable {
         }
     }
 
+    /// Swaps in the generation the rule watcher compiled, if any (intake thread only), and
+    /// publishes its station code for the events other threads announce.
+    func adoptPendingRules() {
+        guard let newer = state.takePendingGeneration() else { return }
+        rules = newer
+        state.station = newer.config.stationCode
+        state.language = newer.config.language
+    }
+
     // MARK: - new/
 
     func rescan(olderThan age: Double) {
         lastScan = DaemonState.monotonicNow()
+        repairSpool()
         do {
             add(try spool.scan(olderThan: age))
         } catch {
             trouble("\(error)")
         }
+    }
+
+    /// At every rescan: spool folders deleted by hand are made again (one spool-trouble event
+    /// each time), names that are not UTF-8 are claimed for quarantine, and records quarantined
+    /// while their writer paused are handed back to new/ once they have grown.
+    private func repairSpool() {
+        do {
+            let made = try spool.recreateMissingFolders()
+            if !made.isEmpty {
+                trouble("spool folder\(made.count == 1 ? "" : "s") \(made.map { $0 + "/" }.joined(separator: ", ")) missing in \(spool.root); made again")
+            }
+        } catch {
+            troubleOnce("\(error)")
+        }
+        do {
+            for claimed in try spool.claimUndecodableNames() { dispatch(claimed, lookUp: nil) }
+        } catch {
+            troubleOnce("\(error)")
+        }
+        let now = DaemonState.monotonicNow()
+        for entry in state.takeWatched() {
+            do {
+                if try spool.reclaimIfGrown(entry.name, since: entry.snapshot, as: entry.original) {
+                    DaemonLog.notice("\(entry.original): quarantined as \(entry.name) while still being written; it has grown since, so it is back in new/ and processed again")
+                    continue
+                }
+            } catch {
+                troubleOnce("\(error)")
+            }
+            if now < entry.until, spool.snapshotQuarantined(entry.name) != nil { state.watch(entry) }
+        }
+    }
+
+    /// A spool problem that repeats at every rescan: one event per distinct text until the
+    /// next successful settle.
+    private func troubleOnce(_ text: String) {
+        if state.settleFailed(cause: text, message: text) { /* announced by the loop */ }
     }
 
     private func add(_ names: [String]) {
@@ -267,7 +333,7 @@ final class IntakeLoop: @unchecked Sendable {
                      [("SG_REASON", reason)])
         }
         let message = DaemonText.journalRecovered(rules.config.language)
-        DaemonLog.notice(message)
+        DaemonLog.event(5, message)
         announce(.journalRecovered, message)
         rescan(olderThan: 0)
     }
@@ -285,13 +351,14 @@ final class IntakeLoop: @unchecked Sendable {
 
     /// A spool problem: the daemon's log and a spool-trouble event.
     private func trouble(_ text: String) {
-        DaemonLog.warning(text)
+        DaemonLog.event(3, text)
         announce(.spoolTrouble, DaemonText.spoolTrouble(rules.config.language, text))
     }
 
+    /// What events carry, from `state` alone: any thread may call this (the rule watcher does).
     func context() -> EventContext {
-        EventContext(spool: spool.root, station: rules.config.stationCode, rulesVersion: state.rulesVersion,
-                     language: rules.config.language)
+        let (station, version, language) = state.eventSnapshot
+        return EventContext(spool: spool.root, station: station, rulesVersion: version, language: language)
     }
 
     /// The STATUS= line: records processed, queue depth, rules generation, journal state.

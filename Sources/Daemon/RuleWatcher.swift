@@ -23,12 +23,14 @@ final class RuleWatcher {
         var configPath: String
         /// False for the default config path (a missing file means defaults).
         var configMustExist: Bool
+        /// StrictModes (false only for tests).
+        var strictModes = true
 
         /// Loads config and rules into a new generation.
         /// - Throws: `RuleLoadError` with every issue at file:line:col.
         func load() throws -> RuleGeneration {
-            let config = try StationConfig.load(path: configPath, mustExist: configMustExist)
-            return try RuleLoader(layers: layers, config: config).load()
+            let config = try StationConfig.load(path: configPath, mustExist: configMustExist, strictModes: strictModes)
+            return try RuleLoader(layers: layers, config: config, strictModes: strictModes).load()
         }
 
         /// Everything about the rule files and the config that a change would alter.
@@ -109,17 +111,17 @@ final class RuleWatcher {
             let why = DaemonText.why(language, signal: signal)
             let message = DaemonText.rulesReloaded(language, why: why, rules: generation.rules.count, files: generation.files.count,
                                                    version: generation.version, before: before)
-            DaemonLog.notice(message)
+            DaemonLog.event(5, message)
             announce(.rulesReloaded, message, [("SG_RULES_VERSION", generation.version), ("SG_RULES_PREVIOUS", before)])
         } catch let error as RuleLoadError {
             let first = error.issues.first.map(\.summary) ?? "unknown problem"
             let message = DaemonText.rulesRejected(language, why: DaemonText.why(language, signal: signal), first: first,
                                                    count: error.issues.count, before: before)
-            DaemonLog.warning(message)
+            DaemonLog.event(4, message)
             announce(.rulesRejected, message, [("SG_RULES_VERSION", before), ("SG_ISSUES", error.description)])
         } catch {
             let message = DaemonText.rulesRejected(language, why: DaemonText.why(language, signal: signal), error: "\(error)", before: before)
-            DaemonLog.warning(message)
+            DaemonLog.event(4, message)
             announce(.rulesRejected, message, [("SG_RULES_VERSION", before)])
         }
         _ = try? notifier.notify(.ready)

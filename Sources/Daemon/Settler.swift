@@ -13,6 +13,7 @@
 // crash reappears in cur/, and recovery looks its alerts up in the journal and sends only the
 // missing ones, so re-processing is safe.
 import Foundation
+import Glibc
 import Spool
 import Systemd
 
@@ -99,17 +100,50 @@ final class Settler: @unchecked Sendable {
         }
         var settled = 0, quarantined = 0
         for (dispatch, _) in group {
+            let name = dispatch.claimed.name
+            if case .quarantine = dispatch.verdict, dispatch.hasEntries { state.quarantineEventStored(name) }
             do {
-                try spool.settle(dispatch.claimed, verdict: dispatch.verdict, durability: .deferred)
+                let target = try spool.settle(dispatch.claimed, verdict: dispatch.verdict, durability: .deferred)
                 settled += 1
-                if case .quarantine = dispatch.verdict { quarantined += 1 }
+                state.settleSucceeded()
+                if case .quarantine = dispatch.verdict {
+                    quarantined += 1
+                    state.quarantineSettled(name)
+                    watchIfRead(dispatch, at: target)
+                }
             } catch {
-                // The record stays in cur/; the next recovery pass takes it up again.
-                DaemonLog.warning("\(dispatch.claimed.name): cannot settle: \(error); it stays in cur/")
+                // The record stays in cur/; the next recovery pass (with backoff) takes it up
+                // again. One spool-trouble event per cause, not one per record and try.
+                let cause = Settler.cause(of: error)
+                if state.settleFailed(cause: cause, message: "cannot settle records: \(cause) (first: \(name)); they stay in cur/ and are retried with backoff") {
+                    DaemonLog.warning("\(name): cannot settle: \(error); it stays in cur/")
+                }
             }
         }
         syncIfDue()
         state.finished(group.count, settled: settled, quarantined: quarantined)
+    }
+
+    /// What failed, without the record's name: the same cause for every record is one trouble.
+    static func cause(of error: Error) -> String {
+        guard let spoolError = error as? SpoolError else { return "\(error)" }
+        switch spoolError.reason {
+        case .system(let call, let number):
+            return "\(call): \(String(cString: strerror(number)))"
+        default:
+            let text = "\(spoolError)"
+            return text.hasPrefix(spoolError.path + ": ") ? String(text.dropFirst(spoolError.path.count + 2)) : text
+        }
+    }
+
+    /// A record quarantined after its bytes were read may have been caught while its writer
+    /// paused (written in place in new/); it is looked at again for a while (IntakeLoop).
+    private func watchIfRead(_ dispatch: Dispatch, at target: String) {
+        guard case .bytes = dispatch.claimed.content else { return }
+        let name = (target as NSString).lastPathComponent
+        guard let snapshot = spool.snapshotQuarantined(name) else { return }
+        state.watch(WatchedQuarantine(name: name, original: dispatch.claimed.name, snapshot: snapshot,
+                                      until: DaemonState.monotonicNow() + WatchedQuarantine.lifetime))
     }
 
     /// journald failed: every record of the group stays in cur/ until it is back.

@@ -26,7 +26,7 @@ final class StoredAlerts {
         reader.removeMatches()
         // The journal holds the record id masked (ID numbers never leave unmasked), so the
         // look-up compares masked with masked: the same function Alert.journalRecordID uses.
-        try reader.addMatch("SG_RECORD_ID", JournalText.mask(recordID))
+        try reader.addMatch("SG_RECORD_ID", JournalText.clean(recordID))
         try reader.addMatch("SG_RECORD_SHA256", sha256)
         try reader.addMatch("SYSLOG_IDENTIFIER", "stationguard")
         // journald sets _UID itself: entries another user sent cannot pose as ours.
@@ -46,7 +46,7 @@ final class StoredAlerts {
     /// The trips (`SG_TRIP`, masked as written) whose verdict caused by `record` is stored.
     func verdictTrips(causedBy record: Record) throws -> Set<String> {
         reader.removeMatches()
-        try reader.addMatch("SG_CAUSE_RECORD_ID", JournalText.mask(record.id))
+        try reader.addMatch("SG_CAUSE_RECORD_ID", JournalText.clean(record.id))
         try reader.addMatch("SG_CAUSE_SHA256", record.sha256)
         try reader.addMatch("SG_EVENT", "verdict")
         try reader.addMatch("SYSLOG_IDENTIFIER", "stationguard")

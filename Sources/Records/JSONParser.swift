@@ -90,6 +90,8 @@ struct WrittenNumbers {
     /// Long literals (a file may hold a million digits) keep their first 40 characters and their length.
     static func shortened(_ text: String) -> String {
         let limit = 40
+        // Not masked here: a number literal's first 40 characters keep every digit run of 15 or
+        // more whole, and the choke points (JournalText.clean) mask it on the way out.
         guard text.utf8.count > limit else { return text }
         return String(text.prefix(limit)) + "… (\(text.utf8.count) characters)"
     }

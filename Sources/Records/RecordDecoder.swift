@@ -318,12 +318,12 @@ struct Validation {
         case .integer(let i): return String(i)
         case .number(let d): return JSONValue.numberText(d)
         case .string(let s):
+            // Masked before the cut: a cut first could leave 14 digits of an ID unmasked.
             let limit = 40
-            let scalars = s.unicodeScalars
-            if scalars.count <= limit { return JSONValue.quoted(s) }
+            let scalars = JournalText.mask(s).unicodeScalars
             var cut = String.UnicodeScalarView()
             cut.append(contentsOf: scalars.prefix(limit))
-            return JSONValue.quoted(String(cut)) + "…"
+            return JSONValue.quoted(String(cut)) + (scalars.count > limit ? "…" : "")
         case .array(let items): return items.isEmpty ? "an empty list" : "a list"
         case .object: return "an object"
         }

@@ -33,27 +33,27 @@ public struct Alert: Sendable {
 
     /// Exactly the journal contract's fields, in its order; optional ones only when known.
     /// Values are plain UTF-8 text; nothing here is a format string. Every value that comes
-    /// from a record or a rule file passes through `JournalText.mask`, so no national ID
-    /// number leaves unmasked whichever field a kiosk put it in (record id, kiosk, officer,
-    /// file name…). Not masked: the values StationGuard computes itself in a fixed shape
+    /// from a record or a rule file passes through `JournalText.clean`, so no national ID
+    /// number leaves unmasked and no control character unescaped, whichever field a kiosk put
+    /// it in (record id, kiosk, officer, file name…). Not masked: the values StationGuard computes itself in a fixed shape
     /// (PRIORITY, MESSAGE_ID, SYSLOG_IDENTIFIER, SG_SEVERITY, SG_ACTION, SG_RECORD_SHA256,
     /// SG_RULES_VERSION): they hold no record text, and a hex digest may by chance contain
     /// 15 decimal digits in a row, which masking would corrupt (breaking `journalctl
     /// MESSAGE_ID=…` and the daemon's recovery match on SG_RECORD_SHA256).
     public var journalFields: [(name: String, value: String)] {
         var f: [(String, String)] = [
-            ("MESSAGE", JournalText.mask(message)),
+            ("MESSAGE", JournalText.clean(message)),
             ("PRIORITY", String(severity.syslogPriority)),
             ("MESSAGE_ID", messageID),
             ("SYSLOG_IDENTIFIER", "stationguard"),
             ("SG_RULE", journalRule),
-            ("SG_RULESET", JournalText.mask(ruleset)),
+            ("SG_RULESET", JournalText.clean(ruleset)),
             ("SG_SEVERITY", severity.rawValue),
             ("SG_ACTION", action.rawValue),
             ("SG_RECORD_ID", journalRecordID),
-            ("SG_RECORD_KIND", JournalText.mask(recordKind)),
+            ("SG_RECORD_KIND", JournalText.clean(recordKind)),
         ]
-        func add(_ name: String, _ v: String?) { if let v, !v.isEmpty { f.append((name, JournalText.mask(v))) } }
+        func add(_ name: String, _ v: String?) { if let v, !v.isEmpty { f.append((name, JournalText.clean(v))) } }
         add("SG_STATION", station)
         add("SG_KIOSK", kiosk)
         add("SG_OFFICER", officer)
@@ -65,13 +65,13 @@ public struct Alert: Sendable {
         return f
     }
 
-    /// SG_RECORD_ID exactly as written to the journal (`JournalText.mask(recordID)`). The
+    /// SG_RECORD_ID exactly as written to the journal (`JournalText.clean(recordID)`). The
     /// daemon's crash recovery matches stored entries with this, not with the raw record id.
-    public var journalRecordID: String { JournalText.mask(recordID) }
+    public var journalRecordID: String { JournalText.clean(recordID) }
 
-    /// SG_RULE exactly as written to the journal (`JournalText.mask(rule)`; a rule id is
+    /// SG_RULE exactly as written to the journal (`JournalText.clean(rule)`; a rule id is
     /// never ID-shaped in practice, but the journal side and the look-up side must agree).
-    public var journalRule: String { JournalText.mask(rule) }
+    public var journalRule: String { JournalText.clean(rule) }
 
     /// The `check --format json` view: exactly the journal fields, keys lower-cased with
     /// `SG_` dropped (rule, ruleset, severity, action, record_id, message, …). Nothing else:

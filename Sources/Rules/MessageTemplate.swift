@@ -89,7 +89,9 @@ struct MessageTemplate {
     /// Plain text of a value for a message; nil for an error.
     static func text(of v: Value, calendar: StationCalendar) -> String? {
         var items = holeItemLimit
-        guard let t = text(of: v, calendar: calendar, items: &items) else { return nil }
+        guard let raw = text(of: v, calendar: calendar, items: &items) else { return nil }
+        // Masked before the cut: a cut through an ID would leave up to 14 of its digits.
+        let t = JournalText.mask(raw)
         guard t.count > holeCharacterLimit else { return t }
         return String(t.prefix(holeCharacterLimit)) + "…"
     }

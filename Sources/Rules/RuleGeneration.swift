@@ -112,17 +112,17 @@ public final class RuleGeneration {
                 case .bool(true):
                     let template = (config.language == .en ? r.messageEN : nil) ?? r.message
                     let text = template.render({ $0.evaluate(activation) }, calendar: calendar)
-                    alerts.append(alert(r.rule, action: r.rule.action, message: JournalText.mask(text),
+                    alerts.append(alert(r.rule, action: r.rule.action, message: JournalText.clean(text),
                                         reason: nil, record: record))
                 default:
-                    let reason = JournalText.mask(Review.reason(result, language: config.language, record: record))
+                    let reason = JournalText.clean(Review.reason(result, language: config.language, record: record))
                     let text = Review.message(rule: r.rule, reason: reason, language: config.language)
-                    alerts.append(alert(r.rule, action: .review, message: JournalText.mask(text), reason: reason, record: record))
+                    alerts.append(alert(r.rule, action: .review, message: JournalText.clean(text), reason: reason, record: record))
                 }
             }
             if !record.unknownFieldPaths.isEmpty {
                 // A misspelt field (adluts) is kept but read by no rule: never let it turn a check off silently.
-                let text = JournalText.mask(Review.unknownFieldMessage(record, language: config.language))
+                let text = JournalText.clean(Review.unknownFieldMessage(record, language: config.language))
                 alerts.append(Alert(rule: Review.unknownFieldRule, ruleset: "record", severity: .warning, action: .review,
                                     message: text, messageID: Review.messageID, reviewReason: text, recordID: record.id,
                                     recordKind: record.kind.rawValue, station: record.stationCode, kiosk: record.kioskID,

@@ -20,10 +20,14 @@ public struct RuleLoader {
     /// The version is the files' content hash alone (no load counter or time), so that
     /// `stationguard check` prints the same for the same input whatever the machine's clock.
     public var contentVersion = false
+    /// Refuse rule directories and files that anyone but root or this user could write
+    /// (`StrictModes`); false only for tests (`--insecure-rules`).
+    public var strictModes: Bool
 
-    public init(layers: RuleLayers = RuleLayers(), config: StationConfig = StationConfig()) {
+    public init(layers: RuleLayers = RuleLayers(), config: StationConfig = StationConfig(), strictModes: Bool = true) {
         self.layers = layers
         self.config = config
+        self.strictModes = strictModes
     }
 
     /// The kinds rules may name: each record kind, and `trip` (the departure and the records
@@ -48,8 +52,18 @@ public struct RuleLoader {
             issues.append(RuleIssue(file: layers.directories.joined(separator: ", "), line: 0, column: 0,
                                     message: "no active rule set (*.yaml) in any rule directory: nothing would be checked"))
         }
+        if strictModes {
+            var seen = Set<String>()
+            for directory in layers.directories where seen.insert(directory).inserted {
+                if let issue = StrictModes.problem(directory, what: "rule directory") { issues.append(issue) }
+            }
+        }
         var sets: [RuleSetFile] = []
         for entry in active {
+            if strictModes, let issue = StrictModes.problem(entry.path, what: "rule file") {
+                issues.append(issue)
+                continue
+            }
             let log = IssueLog(file: entry.path)
             if let set = RuleSetFile.read(path: entry.path, stem: entry.name, kinds: RuleLoader.kindNames, log: log) {
                 sets.append(set)
@@ -262,7 +276,7 @@ public struct RuleLoader {
         var bytes: [UInt8] = []
         for p in (paths + [config.path].compactMap { $0 }) {
             bytes += Array(p.utf8) + [0]
-            if let d = FileManager.default.contents(atPath: p) { bytes += Array(d) }
+            if let d = try? YAMLDocument.readBounded(path: p) { bytes += Array(d) }
             bytes.append(0)
         }
         return String(SHA256.hex(bytes).prefix(12))

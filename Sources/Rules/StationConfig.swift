@@ -77,13 +77,22 @@ public struct StationConfig {
     }
 
     /// Reads the config file.
-    /// - Parameter mustExist: false for the default path (absent = defaults), true for `--config`.
+    /// - Parameters:
+    ///   - mustExist: false for the default path (absent = defaults), true for `--config`.
+    ///   - strictModes: refuse a file (or a folder holding it) that anyone but root or this
+    ///     user could write (`StrictModes`); false only for tests (`--insecure-rules`).
     /// - Throws: `RuleLoadError` listing every problem, each with file:line:col.
-    public static func load(path: String, mustExist: Bool = false) throws -> StationConfig {
+    public static func load(path: String, mustExist: Bool = false, strictModes: Bool = true) throws -> StationConfig {
         var config = StationConfig()
         if !FileManager.default.fileExists(atPath: path) {
             if mustExist { throw RuleLoadError(issues: [RuleIssue(file: path, line: 0, column: 0, message: "no such config file")]) }
             return config
+        }
+        if strictModes {
+            let folder = (path as NSString).deletingLastPathComponent
+            let issues = [StrictModes.problem(folder.isEmpty ? "." : folder, what: "config folder", allowSticky: true),
+                          StrictModes.problem(path, what: "config file")].compactMap { $0 }
+            if !issues.isEmpty { throw RuleLoadError(issues: issues) }
         }
         let log = IssueLog(file: path)
         let doc: YAMLDocument

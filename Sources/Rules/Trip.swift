@@ -162,20 +162,20 @@ public struct TripDecision: Sendable, Codable, Equatable {
     public func journalFields(station: String?, cause: (id: String, sha256: String), rulesVersion: String)
         -> [(name: String, value: String)] {
         var f: [(String, String)] = [
-            ("MESSAGE", JournalText.mask(message)),
+            ("MESSAGE", JournalText.clean(message)),
             ("PRIORITY", verdict == .hold ? "2" : "5"),
             ("MESSAGE_ID", TripDecision.messageID),
             ("SYSLOG_IDENTIFIER", "stationguard"),
             ("SG_EVENT", "verdict"),
             ("SG_VERDICT", verdict.rawValue),
-            ("SG_TRIP", JournalText.mask(tripID)),
+            ("SG_TRIP", JournalText.clean(tripID)),
         ]
-        if let plate { f.append(("SG_PLATE", JournalText.mask(plate))) }
-        if let station, !station.isEmpty { f.append(("SG_STATION", JournalText.mask(station))) }
-        f.append(("SG_RECORD_ID", JournalText.mask(departureRecordID)))
-        for d in drivers { f.append(("SG_DRIVER", JournalText.mask(d))) }
-        for r in reasons { f.append(("SG_RULE", JournalText.mask(r.rule))) }
-        f.append(("SG_CAUSE_RECORD_ID", JournalText.mask(cause.id)))
+        if let plate { f.append(("SG_PLATE", JournalText.clean(plate))) }
+        if let station, !station.isEmpty { f.append(("SG_STATION", JournalText.clean(station))) }
+        f.append(("SG_RECORD_ID", JournalText.clean(departureRecordID)))
+        for d in drivers { f.append(("SG_DRIVER", JournalText.clean(d))) }
+        for r in reasons { f.append(("SG_RULE", JournalText.clean(r.rule))) }
+        f.append(("SG_CAUSE_RECORD_ID", JournalText.clean(cause.id)))
         f.append(("SG_CAUSE_SHA256", cause.sha256))
         f.append(("SG_RULES_VERSION", rulesVersion))
         return f
@@ -184,11 +184,11 @@ public struct TripDecision: Sendable, Codable, Equatable {
     /// `check --format json`: `{"verdict", "trip_id", "record_id", "reasons": [{"rule", "message"}]}`.
     public var jsonLine: String {
         let reasons = self.reasons.map {
-            "{\"rule\":\(JSONValue.quoted(JournalText.mask($0.rule))),\"action\":\(JSONValue.quoted($0.action)),\"message\":\(JSONValue.quoted(JournalText.mask($0.message)))}"
+            "{\"rule\":\(JSONValue.quoted(JournalText.clean($0.rule))),\"action\":\(JSONValue.quoted($0.action)),\"message\":\(JSONValue.quoted(JournalText.clean($0.message)))}"
         }
-        return "{\"verdict\":\(JSONValue.quoted(verdict.rawValue)),\"trip_id\":\(JSONValue.quoted(JournalText.mask(tripID))),"
-            + "\"record_id\":\(JSONValue.quoted(JournalText.mask(departureRecordID))),"
-            + "\"plate\":\(JSONValue.quoted(JournalText.mask(plate ?? ""))),"
+        return "{\"verdict\":\(JSONValue.quoted(verdict.rawValue)),\"trip_id\":\(JSONValue.quoted(JournalText.clean(tripID))),"
+            + "\"record_id\":\(JSONValue.quoted(JournalText.clean(departureRecordID))),"
+            + "\"plate\":\(JSONValue.quoted(JournalText.clean(plate ?? ""))),"
             + "\"reasons\":[\(reasons.joined(separator: ","))]}"
     }
 }

@@ -31,9 +31,9 @@ extension RuleGeneration {
                 case .bool(true):
                     let template = (config.language == .en ? r.messageEN : nil) ?? r.message
                     let text = template.render({ $0.evaluate(activation) }, calendar: calendar)
-                    reasons.append(TripReason(rule: r.rule.id, action: r.rule.action.rawValue, message: JournalText.mask(text)))
+                    reasons.append(TripReason(rule: r.rule.id, action: r.rule.action.rawValue, message: JournalText.clean(text)))
                 default:
-                    let reason = JournalText.mask(RuleGeneration.reviewReason(result))
+                    let reason = JournalText.clean(RuleGeneration.reviewReason(result))
                     let text = config.language == .en
                         ? "Trip rule \(r.rule.id) (\(r.rule.title)) could not decide: \(reason). An officer must check this trip."
                         : "班次规则 \(r.rule.id)（\(r.rule.title)）无法判断：\(reason)。请人工复核。"
@@ -47,12 +47,12 @@ extension RuleGeneration {
         let ordered = blocking + reasons.filter { $0.action == RuleAction.warn.rawValue }
         let joined = [trip.departure] + (trip.vehicle.map { [$0] } ?? []) + trip.drivers + trip.luggage
         let basis = joined.map {
-            TripBasis(kind: $0.record.kind.rawValue, recordID: JournalText.mask($0.record.id),
+            TripBasis(kind: $0.record.kind.rawValue, recordID: JournalText.clean($0.record.id),
                       recordedAt: stationTime($0.record.recordedAt), passed: $0.passed)
         }
         return TripDecision(verdict: verdict, tripID: trip.id, plate: trip.departure.record.plateNo,
                             departureRecordID: trip.departure.record.id, drivers: trip.driverIDs, reasons: ordered,
-                            message: JournalText.mask(gateMessage(trip, verdict: verdict, reasons: ordered)),
+                            message: JournalText.clean(gateMessage(trip, verdict: verdict, reasons: ordered)),
                             departureAt: stationTime(trip.departureAt), basis: basis)
     }
 

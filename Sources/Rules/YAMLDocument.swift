@@ -37,6 +37,7 @@ struct YAMLDocument {
         // libyaml treats CR LF as one break; keep columns right on CRLF files.
         let trimmed = lines.map { $0.last == "\r" ? Array($0.dropLast()) : $0 }
         self.lines = trimmed
+        try YAMLDocument.checkBounds(text, path: path)
         do {
             root = try Yams.compose(yaml: text)
         } catch let error as YamlError {
@@ -44,11 +45,10 @@ struct YAMLDocument {
         }
     }
 
-    /// Reads and parses a file; unreadable or non-UTF-8 files are issues too.
+    /// Reads and parses a file; unreadable, oversized (`sizeLimit`) or non-UTF-8 files are
+    /// issues too, and so are anchors, aliases and excessive nesting (`checkBounds`).
     static func read(path: String) throws -> YAMLDocument {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw RuleIssue(file: path, line: 0, column: 0, message: "cannot read the file")
-        }
+        let data = try readBounded(path: path)
         guard let text = String(data: data, encoding: .utf8) else {
             throw RuleIssue(file: path, line: 0, column: 0, message: "the file is not UTF-8 text")
         }

@@ -12,8 +12,11 @@ public enum Verdict: Sendable, Equatable {
 }
 
 extension Spool {
-    /// The most numbered names tried for one record before giving up (NAME~2.json … NAME~9999.json).
-    static let maximumNumberedNames = 9999
+    /// The longest file name Linux file systems take (NAME_MAX), in bytes.
+    static let maximumNameBytes = 255
+    /// The longest reason file name: its temporary name (`.NAME.reason.PID.MICROS.tmp`) must fit
+    /// in `maximumNameBytes` too.
+    static let maximumReasonNameBytes = 200
 
     /// How soon a settle must be on disk.
     public enum Durability: Sendable, Equatable {
@@ -94,31 +97,63 @@ extension Spool {
         return parts
     }
 
-    /// `A123.json`, then `A123~2.json`, `A123~3.json`, …
+    /// `A123.json`, then `A123~2.json`, `A123~3.json`, … A name near the file system's limit
+    /// has its stem cut (at a character boundary) so the numbered form still fits.
     static func numbered(_ name: String, _ number: Int) -> String {
         guard number > 1 else { return name }
-        if name.hasSuffix(".json") && name.count > 5 {
-            return String(name.dropLast(5)) + "~\(number).json"
-        }
-        return name + "~\(number)"
+        let json = name.hasSuffix(".json") && name.count > 5
+        var stem = json ? String(name.dropLast(5)) : name
+        let tail = "~\(number)" + (json ? ".json" : "")
+        while stem.utf8.count + tail.utf8.count > maximumNameBytes && !stem.isEmpty { stem.removeLast() }
+        return stem + tail
     }
 
-    /// Renames `source` into `folder` under the first free numbered form of `name`; with a `reason`,
-    /// first writes `CANDIDATE.reason` (a candidate whose reason name is taken is skipped, and the
-    /// reason is removed again if the record cannot follow it). Returns the new path.
+    /// `CANDIDATE.reason`, or, when that would not fit (the record's name is near the file
+    /// system's limit), a short `long-name-HASH.reason`; the reason then names its record in
+    /// its first line (`nameLine`), so a quarantined record of any name gets its reason.
+    static func reasonName(for candidate: String) -> String {
+        let plain = candidate + ".reason"
+        if plain.utf8.count <= maximumReasonNameBytes { return plain }
+        // FNV-1a, 64 bits: a short, stable stand-in; a clash only skips to the next candidate.
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in candidate.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        let hex = String(hash, radix: 16)
+        return "long-name-" + String(repeating: "0", count: 16 - hex.count) + hex + ".reason"
+    }
+
+    /// Renames `source` into `folder` under a free numbered form of `name`; with a `reason`,
+    /// first writes the candidate's reason file (a candidate whose reason name is taken is
+    /// skipped, and the reason is removed again if the record cannot follow it). Returns the new
+    /// path.
+    ///
+    /// The search never gives up and costs O(1) renames amortised: the last number used for a
+    /// name in a folder is remembered (`numberedNames`), so the 10,000th `A.json` of a day
+    /// tries `A~10000.json` first instead of 9,999 taken names; without a memory (after a
+    /// restart) the numbers gallop (1, 2, 3, 5, 9, 17, …), so a day of n clashes costs
+    /// O(log n) tries once.
     private func moveToFreeName(_ source: String, into folder: String, name: String, reason: [UInt8]? = nil) throws
         -> String
     {
-        for number in 1...Spool.maximumNumberedNames {
+        var number = numberedNames.next(in: folder, name: name)
+        let remembered = number > 1
+        var tries = 0
+        while true {
+            defer {
+                tries += 1
+                number = remembered || number < 3 ? number + 1 : 2 * number - 1
+            }
             let candidate = Spool.numbered(name, number)
             let target = folder + "/" + candidate
             // Without a reason the no-replace rename alone finds a taken name (.exists below); the
             // lstat would be one more look-up in a folder of thousands, per record.
             if reason != nil, case .success = SystemCall.lstat(target) { continue }
+            let reasonName = Spool.reasonName(for: candidate)
             // Only a reason written just now for this candidate is ever removed.
-            func withdrawReason() { if reason != nil { _ = SystemCall.unlink(target + ".reason") } }
+            func withdrawReason() { if reason != nil { _ = SystemCall.unlink(folder + "/" + reasonName) } }
             if let reason {
-                guard try writeReason(reason, as: candidate + ".reason", in: folder) else { continue }
+                let text = reasonName == candidate + ".reason" ? reason
+                    : Array("record: \(nameInReason(candidate)) (its name is too long for NAME.reason)\n".utf8) + reason
+                guard try writeReason(text, as: reasonName, in: folder) else { continue }
                 // The reason's name goes to disk before the record's, whatever the durability: a
                 // crash in between leaves an orphan reason (skipped later), never a bare record.
                 if case .failure(let error) = SystemCall.fsyncDirectory(folder) {
@@ -128,6 +163,7 @@ extension Spool {
             }
             switch SystemCall.renameNoReplace(source, target) {
             case .success:
+                if number > 1 || tries > 0 { numberedNames.used(number, in: folder, name: name) }
                 return target
             case .failure(.exists):
                 withdrawReason()  // taken between lstat and rename: try the next name
@@ -140,7 +176,6 @@ extension Spool {
                 throw SpoolError.system("rename", source, error)
             }
         }
-        throw SpoolError(path: folder + "/" + name, reason: .noFreeName)
     }
 
     /// Writes `folder/reasonName` atomically (see `place`). Returns false if `reasonName` is
@@ -150,5 +185,25 @@ extension Spool {
         let final = folder + "/" + reasonName
         if case .success = SystemCall.lstat(final) { return false }
         return try place(text, at: final, via: folder + "/." + reasonName + Spool.temporarySuffix(), mode: 0o640)
+    }
+}
+
+/// The last number used per (folder, name) for numbered names, shared by copies of a `Spool`.
+/// Bounded: past `capacity` entries it starts afresh (the search then gallops once more).
+final class NumberedNames: @unchecked Sendable {
+    private var last: [String: Int] = [:]
+    private let lock = NSLock()
+    static let capacity = 10_000
+
+    /// The number to try first for `name` in `folder`: one past the last used, else 1.
+    func next(in folder: String, name: String) -> Int {
+        lock.lock(); defer { lock.unlock() }
+        return (last[folder + "/" + name] ?? 0) + 1
+    }
+
+    func used(_ number: Int, in folder: String, name: String) {
+        lock.lock(); defer { lock.unlock() }
+        if last.count >= NumberedNames.capacity { last.removeAll() }
+        last[folder + "/" + name] = number
     }
 }

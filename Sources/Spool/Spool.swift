@@ -101,6 +101,11 @@ public struct Spool: Sendable {
     public let root: String
     /// Folders changed by deferred settles and not yet fsynced; shared by copies of this value.
     let unsynced = UnsyncedFolders()
+    /// The last numbered name used per name and folder; shared by copies of this value.
+    let numberedNames = NumberedNames()
+    /// How a record's name is written into a reason file that cannot be named after it (the
+    /// daemon passes its one cleaning function: names are kiosk input). Identity by default.
+    public var nameInReason: @Sendable (String) -> String = { $0 }
     /// Files larger than this many bytes are quarantined unread.
     public let sizeLimit: Int
     /// What opening could not do as asked, in plain words (a folder made without its full

@@ -165,6 +165,42 @@ enum SystemCall {
         return valueOrErrno { Glibc.link(from, to) }.flatMap { _ in unlink(from) }
     }
 
+    /// `renameNoReplace` for a source path given as bytes (a name that is not valid UTF-8 cannot
+    /// be spelt through a String).
+    static func renameNoReplace(fromBytes from: [UInt8], _ to: String) -> Result<Void, Errno> {
+        let source = from.map { CChar(bitPattern: $0) } + [0]
+        if !renameNoReplaceUsesLink, let renameat2 = renameat2Entry {
+            switch valueOrErrno({ renameat2(AT_FDCWD, source, AT_FDCWD, to, 1 /* RENAME_NOREPLACE */) }) {
+            case .success: return .success(())
+            case .failure(.invalid), .failure(.notImplemented): break
+            case .failure(let error): return .failure(error)
+            }
+        }
+        return valueOrErrno { Glibc.link(source, to) }.flatMap { _ in valueOrErrno { Glibc.unlink(source) }.map { _ in () } }
+    }
+
+    /// The names in a directory that are not valid UTF-8 (`listDirectory` leaves them out), as bytes.
+    static func listUndecodableNames(_ path: String) -> Result<[[UInt8]], Errno> {
+        guard let directory = opendir(path) else { return .failure(Errno(errno)) }
+        defer { closedir(directory) }
+        var names: [[UInt8]] = []
+        while true {
+            errno = 0
+            guard let entry = readdir(directory) else {
+                return errno == 0 ? .success(names) : .failure(Errno(errno))
+            }
+            let bytes: [UInt8] = withUnsafePointer(to: &entry.pointee.d_name) { raw in
+                raw.withMemoryRebound(to: UInt8.self, capacity: MemoryLayout.size(ofValue: entry.pointee.d_name)) { p in
+                    var out: [UInt8] = []
+                    var i = 0
+                    while p[i] != 0 { out.append(p[i]); i += 1 }
+                    return out
+                }
+            }
+            if String(validating: bytes, as: UTF8.self) == nil { names.append(bytes) }
+        }
+    }
+
     /// Names in a directory, without `.` and `..`. A name that is not valid UTF-8 is left out:
     /// it cannot be a record name and could not be spelt back to the kernel through a String.
     /// The corresponding C functions are `opendir`, `readdir` and `closedir`.

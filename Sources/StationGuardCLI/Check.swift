@@ -45,14 +45,14 @@ struct Check: ParsableCommand {
         var failed = false
         for path in records {
             guard let data = FileManager.default.contents(atPath: path) else {
-                printError("\(path): cannot read the file"); failed = true; continue
+                printError("\(JournalText.clean(path)): cannot read the file"); failed = true; continue
             }
             let record: Record
             switch RecordDecoder.decode(Array(data), fileName: (path as NSString).lastPathComponent) {
-            case .failure(let e): printError("\(path): invalid record: \(e.reason)"); failed = true; continue
+            case .failure(let e): printError(JournalText.clean("\(path): invalid record: \(e.reason)")); failed = true; continue
             case .success(let r): record = r
             }
-            for warning in record.unknownFieldWarnings { printError("\(path): warning: \(warning)") }
+            for warning in record.unknownFieldWarnings { printError(JournalText.clean("\(path): warning: \(warning)")) }
             let result: StationCheck.Result
             do {
                 result = try station.check(record, bytes: Array(data))
@@ -66,13 +66,14 @@ struct Check: ParsableCommand {
                 for a in result.alerts { print(a.jsonLine) }
                 for d in decisions { print(d.jsonLine) }
             case .text:
-                // The file name may carry an ID number, like SG_SPOOL_FILE: masked the same way.
-                let shown = JournalText.mask(path)
+                // The file name may carry an ID number or control characters, like SG_SPOOL_FILE:
+                // cleaned the same way (the messages are already clean: Alert.message).
+                let shown = JournalText.clean(path)
                 if result.alerts.isEmpty { print("\(shown): no alerts") }
                 for a in result.alerts { print("\(shown): \(a.rule) \(a.severity.rawValue) \(a.action.rawValue): \(a.message)") }
                 for d in decisions {
                     let rules = d.reasons.isEmpty ? "" : " [" + d.reasons.map(\.rule).joined(separator: " ") + "]"
-                    print(JournalText.mask("trip \(d.tripID) (\(d.plate ?? "?")): \(d.verdict.rawValue)\(rules): \(d.message)"))
+                    print(JournalText.clean("trip \(d.tripID) (\(d.plate ?? "?")): \(d.verdict.rawValue)\(rules): \(d.message)"))
                 }
             }
         }

@@ -16,7 +16,7 @@ extension RuleOptions {
 
     /// The station config; the default path may be absent (defaults), a `--config` file must exist.
     func stationConfig() throws -> StationConfig {
-        try StationConfig.load(path: configFile, mustExist: configFile != StationConfig.defaultPath)
+        try StationConfig.load(path: configFile, mustExist: configFile != StationConfig.defaultPath, strictModes: !insecureRules)
     }
 
     /// Config and rules, or the issues on stderr and exit 1.
@@ -24,7 +24,7 @@ extension RuleOptions {
     ///   the same input gives the same output whatever the clock).
     func loadGeneration(contentVersion: Bool = false) throws -> RuleGeneration {
         do {
-            var loader = RuleLoader(layers: layers, config: try stationConfig())
+            var loader = RuleLoader(layers: layers, config: try stationConfig(), strictModes: !insecureRules)
             loader.contentVersion = contentVersion
             return try loader.load()
         } catch let e as RuleLoadError {

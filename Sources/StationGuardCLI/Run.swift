@@ -24,7 +24,8 @@ struct Run: ParsableCommand {
             ruleDirectories: rules.layers.directories,
             configPath: rules.configFile,
             configMustExist: rules.configFile != StationConfig.defaultPath,
-            stateDirectory: stateDirectory))
+            stateDirectory: stateDirectory,
+            strictModes: !rules.insecureRules))
         let status = daemon.run()
         if status != 0 { throw ExitCode(status) }
     }

@@ -35,6 +35,11 @@ struct RuleOptions: ParsableArguments {
 
     @Option(name: .customLong("config"), help: "The station config file.")
     var configFile: String = "/etc/stationguard/stationguard.yaml"
+
+    /// Tests only (never in the unit): rule and config files are refused when anyone but root or
+    /// this user can write them (StrictModes); this flag loads them anyway.
+    @Flag(name: .customLong("insecure-rules"), help: ArgumentHelp("Tests only: load rule and config files whoever can write them.", visibility: .hidden))
+    var insecureRules = false
 }
 
 /// Options shared by every command that touches the spool.

@@ -166,8 +166,8 @@ struct StatusReport {
         self.store = store; self.clock = clock
     }
 
-    /// Text from the store, as the journal shows it: ID numbers masked, no control characters.
-    private func shown(_ s: String) -> String { TerminalText.printable(JournalText.mask(s)) }
+    /// Text from the store, as the journal shows it: ID numbers masked, control characters escaped.
+    private func shown(_ s: String) -> String { JournalText.clean(s) }
 
     mutating func trip(_ id: String) throws -> GateAnswer {
         guard let d = try store.decision(trip: id) else {

@@ -35,25 +35,25 @@ struct Submit: ParsableCommand {
         for path in records {
             let name = (path as NSString).lastPathComponent
             guard let data = FileManager.default.contents(atPath: path) else {
-                printError("\(path): cannot read the file")
+                printError(JournalText.clean("\(path): cannot read the file"))
                 refused = true
                 continue
             }
             let bytes = Array(data)
             switch RecordDecoder.decode(bytes, fileName: name) {
             case .failure(let error):
-                printError("\(path): refused: \(error.reason)")
+                printError(JournalText.clean("\(path): refused: \(error.reason)"))
                 refused = true
                 continue
             case .success(let record):
                 // Kept (forward compatibility) but read by no rule: say so before handing it over.
-                for warning in record.unknownFieldWarnings { printError("\(path): warning: \(warning)") }
+                for warning in record.unknownFieldWarnings { printError(JournalText.clean("\(path): warning: \(warning)")) }
             }
             do {
                 try spool.submit(bytes: bytes, name: name)
-                print("\(path): handed over as \(spool.root)/new/\(name)")
+                print(JournalText.clean("\(path): handed over as \(spool.root)/new/\(name)"))
             } catch {
-                printError("\(path): refused: \(error)")
+                printError(JournalText.clean("\(path): refused: \(error)"))
                 refused = true
             }
         }

@@ -54,6 +54,9 @@ final class Scene {
         }
         try rules.write(toFile: vendorRules + "/testset.yaml", atomically: true, encoding: .utf8)
         try "station_code: \(station)\ntime_zone: Asia/Shanghai\n".write(toFile: config, atomically: true, encoding: .utf8)
+        // StrictModes: rule and config files only their owner may write, whatever the umask.
+        for path in [root, vendorRules, adminRules] { chmod(path, 0o755) }
+        for path in [vendorRules + "/testset.yaml", config] { chmod(path, 0o644) }
     }
 
     /// Removes the scratch folder (kept when SG_KEEP_SCENES is set, for a look after a failure).

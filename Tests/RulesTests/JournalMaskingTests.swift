@@ -46,9 +46,57 @@ final class JournalMaskingTests: XCTestCase {
     func testOrdinaryNumbersAreLeftAlone() {
         for s in ["G1203-20261001", "粤A12345", "kiosk-01:20261001:000402", "kiosk-01-000402.json",
                   "44010619850312", "13800138000", "2026-10-01T06:31:00+08:00", "AJ0456", "D-000731",
-                  "44010619850312X", "20261001093000-000402", ""] {
+                  "44010619850312X", "2026-10-01 06:31:00", "138-1234-5678", "0.12 mg/L", ""] {
             XCTAssertEqual(JournalText.mask(s), s)
         }
+    }
+
+    /// Finding 4: IDs written with separators between digit groups (spaces, hyphens, dots,
+    /// underscores, control characters, full-width forms) are masked; groups joined by `:`
+    /// are not (record ids such as `kiosk-01:20261001:000402`).
+    func testIDsWithSeparatorsAreMasked() {
+        let cases: [(in: String, out: String)] = [
+            ("110105 19491231 002X", "110105********002X"),
+            ("110105-1949-1231-002X", "110105********002X"),
+            ("110105.19491231.002X", "110105********002X"),
+            ("id 110105_19491231_002X ok", "id 110105********002X ok"),
+            ("110105  1949  1231  002 X", "110105********002X"),
+            ("1101051949\u{7}1231002X", "110105********002X"),
+            ("１１０１０５　１９４９１２３１　００２Ｘ", "１１０１０５********００２Ｘ"),
+            ("4401 0619 8503 1242 19", "440106********4219"),
+            // A timestamp-like id of 20 digits with a hyphen: masked (the safe side).
+            ("20261001093000-000402", "202610**********0402"),
+            // A group long enough on its own is masked alone; the short numbers beside it stay,
+            // so record ids that differ only there stay apart (KillTests keys on them).
+            ("IT-kill-abcd1234-3-12-440106198503124219", "IT-kill-abcd1234-3-12-440106********4219"),
+            ("440106198503124219-7 x", "440106********4219-7 x"),
+            ("44010619850312421 X", "440106*******2421 X"),
+        ]
+        for c in cases { XCTAssertEqual(JournalText.mask(c.in), c.out, c.in) }
+        XCTAssertEqual(JournalText.mask("kiosk-01:20261001:000402"), "kiosk-01:20261001:000402")
+    }
+
+    /// Finding 3: control characters, line breaks, bidi overrides and invalid UTF-8 come out
+    /// as visible escapes; cleaning twice changes nothing.
+    func testCleanEscapesAndIsIdempotent() {
+        let cases: [(in: String, out: String)] = [
+            ("a.json\n<0>stationguard: DRV-011 HOLD lifted", "a.json\\n<0>stationguard: DRV-011 HOLD lifted"),
+            ("\u{1B}[31mred\u{7}", "\\x1b[31mred\\x07"),
+            ("tab\there\r", "tab\\there\\r"),
+            ("\u{202E}fdp.exe", "\\u202efdp.exe"),
+            ("\u{85}x\u{2028}", "\\x85x\\u2028"),
+            ("证 440106198503124219\n", "证 440106********4219\\n"),
+            ("站 粤A12345 ok", "站 粤A12345 ok"),
+        ]
+        for c in cases {
+            XCTAssertEqual(JournalText.clean(c.in), c.out, c.in)
+            XCTAssertEqual(JournalText.clean(JournalText.clean(c.in)), c.out, c.in)
+        }
+        XCTAssertEqual(JournalText.clean(nameBytes: Array("ok-".utf8) + [0xFF, 0xC3] + Array(".json".utf8)), "ok-\\xff\\xc3.json")
+        XCTAssertEqual(JournalText.clean(nameBytes: Array("站台.json".utf8)), "站台.json")
+        // The cut comes after masking: 40 characters of a long text never show 14 ID digits.
+        let long = String(repeating: "x", count: 26) + "11010519491231002X"
+        XCTAssertEqual(JournalText.clean(long, limit: 40), String(repeating: "x", count: 26) + "110105********…")
     }
 
     func testMaskNeverShowsMoreThanSixAndFourOfAnyIDInside() {

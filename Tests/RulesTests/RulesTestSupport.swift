@@ -10,6 +10,7 @@ final class Scratch {
     init() {
         root = NSTemporaryDirectory() + "rules-tests-" + UUID().uuidString
         try! FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        chmod(root, 0o755)  // StrictModes: whatever the umask, only the owner writes
     }
     deinit { try? FileManager.default.removeItem(atPath: root) }
 
@@ -17,8 +18,12 @@ final class Scratch {
     @discardableResult
     func write(_ relative: String, _ text: String) -> String {
         let path = root + "/" + relative
-        try! FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        let folder = (path as NSString).deletingLastPathComponent
+        try! FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         try! text.write(toFile: path, atomically: true, encoding: .utf8)
+        // StrictModes refuses what others may write: whatever the umask, only the owner writes.
+        chmod(folder, 0o755)
+        chmod(path, 0o644)
         return path
     }
 
