@@ -9,7 +9,7 @@ public enum TerminalText {
     /// What a cut line ends with (U+2026, 1 column).
     public static let ellipsis = "…"
 
-    /// Columns taken by `text` (after `printable`).
+    /// Columns taken by `text` (control characters escaped first: JournalText.clean).
     public static func width(_ text: String) -> Int {
         text.reduce(0) { $0 + width(of: $1) }
     }
