@@ -3,8 +3,7 @@
 // holes) → evaluation of every record → journal fields. Nothing may trap or hang; the journal
 // fields must come out masked and escaped (fuzz/FuzzRulesCommon.swift).
 
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzRuleFile(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+func fuzzRuleFile(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     guard let text = String(validating: UnsafeBufferPointer(start: data, count: size), as: UTF8.self) else { return 0 }
     fuzzLoadAndEvaluate(text)
     return 0

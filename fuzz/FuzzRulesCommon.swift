@@ -1,4 +1,5 @@
-// Shared by the fuzz targets rule-file and template (built into the Rules module by fuzz/run):
+// Shared by the fuzz targets rule-file and template, one binary (fuzz/out/rules, built into the
+// Rules module by fuzz/run) whose entry picks the target from SG_FUZZ_TARGET:
 // load one rule set file through the real loader (bounds, StrictModes, strict keys, CEL
 // compile of conditions and message holes), evaluate it against records that carry a test ID
 // number and control characters, and check what would reach the journal.
@@ -63,4 +64,12 @@ func fuzzLoadAndEvaluate(_ text: String) {
             }
         }
     }
+}
+
+/// The target this run fuzzes (fuzz/run sets SG_FUZZ_TARGET): rule-file or template.
+let fuzzTarget = ProcessInfo.processInfo.environment["SG_FUZZ_TARGET"] ?? "rule-file"
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzRules(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    fuzzTarget == "template" ? fuzzTemplate(data, size) : fuzzRuleFile(data, size)
 }

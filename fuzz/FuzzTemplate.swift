@@ -3,8 +3,7 @@
 // rendered against every record (one rule per record kind, each firing). Nothing may trap or
 // hang; the rendered MESSAGE must come out masked and escaped (fuzz/FuzzRulesCommon.swift).
 
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzTemplate(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+func fuzzTemplate(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let template = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
     let quoted = fuzzDoubleQuoted(template)
     var lines = ["ruleset: fuzz", "rules:"]

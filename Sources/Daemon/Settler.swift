@@ -139,9 +139,12 @@ final class Settler: @unchecked Sendable {
     /// A record quarantined after its bytes were read may have been caught while its writer
     /// paused (written in place in new/); it is looked at again for a while (IntakeLoop).
     private func watchIfRead(_ dispatch: Dispatch, at target: String) {
-        guard case .bytes = dispatch.claimed.content else { return }
+        guard case .bytes(let bytes) = dispatch.claimed.content else { return }
         let name = (target as NSString).lastPathComponent
-        guard let snapshot = spool.snapshotQuarantined(name) else { return }
+        // The size that was judged, not the size now: a writer that finished between the claim
+        // and this moment has grown the file already.
+        guard let now = spool.snapshotQuarantined(name) else { return }
+        let snapshot = Spool.Snapshot(size: bytes.count, modified: now.modified)
         state.watch(WatchedQuarantine(name: name, original: dispatch.claimed.name, snapshot: snapshot,
                                       until: DaemonState.monotonicNow() + WatchedQuarantine.lifetime))
     }

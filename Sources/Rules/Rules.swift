@@ -34,11 +34,11 @@
 //   (file name) order, then rule order. Throughput (release, 67 shipped rules, one core's CPU
 //   time): about 40,000 records/s decode+validate+evaluate, 65,000+ evaluate only.
 //   National ID numbers are masked by shape in every journal field taken from a record or a
-//   rule file (JournalText.mask): any run of 15 or more digits, wherever it sits (letters
-//   or punctuation around it), shows only its first 6 and last 4 (an X after 17+ digits
-//   counts). So long non-ID numbers are masked too; an ID split by spaces or hyphens
-//   (`440106 19850312 4219`) is not recognised. The daemon's recovery look-up must compare
-//   masked with masked (Alert.journalRecordID).
+//   rule file (JournalText.clean, in Records): any run of 15 or more digits, wherever it sits
+//   (letters or punctuation around it), shows only its first 6 and last 4 (an X after 17+
+//   digits counts), also when written in groups (`440106 19850312 4219`); control characters
+//   are escaped. So long non-ID numbers are masked too. The daemon's recovery look-up must
+//   compare cleaned with cleaned (Alert.journalRecordID).
 //
 // SEE ALSO
 //   docs/rule-files.md (the format), spec/interfaces.md §2–4, spec/records.md.

@@ -75,6 +75,10 @@ extension Spool {
     public struct Snapshot: Sendable, Equatable {
         public let size: Int
         public let modified: Double
+        public init(size: Int, modified: Double) {
+            self.size = size
+            self.modified = modified
+        }
     }
 
     /// The size and modification time of `quarantine/NAME`, nil when it is not a regular file.

@@ -154,8 +154,7 @@ public final class TripStore: @unchecked Sendable {
                     departure_day TEXT,                -- departures: station day of departure_at
                     file_name TEXT NOT NULL,
                     bytes BLOB NOT NULL,
-                    alerts TEXT NOT NULL,              -- JSON [RecordAlert]
-                    stored_at INTEGER NOT NULL         -- arrival order
+                    alerts TEXT NOT NULL               -- JSON [RecordAlert]
                 );
                 CREATE INDEX record_trip ON record(trip_id, kind, recorded_at);
                 CREATE INDEX record_plate ON record(plate_no, kind, recorded_at);
@@ -195,7 +194,7 @@ public final class TripStore: @unchecked Sendable {
     public func ingest(_ record: Records.Record, bytes: [UInt8], alerts: [Alert], rules: RuleGeneration,
                        decide: Bool = true) throws -> Ingested {
         try db.write { db in
-            if let row = try Row.fetchOne(db, sql: "SELECT sha256, file_name FROM record WHERE record_id = ?",
+            if let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT sha256, file_name FROM record WHERE record_id = ?"),
                                           arguments: [record.id]) {
                 let sha: String = row["sha256"]
                 if sha == record.sha256 {
@@ -254,18 +253,19 @@ public final class TripStore: @unchecked Sendable {
             departureDay = rules.stationDate(at).description
         }
         let alertsJSON = String(decoding: try JSONEncoder().encode(alerts.map(RecordAlert.init)), as: UTF8.self)
-        let stored = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(stored_at), 0) + 1 FROM record") ?? 1
-        try db.execute(sql: """
+        // Cached statements: compiling SQL cost more than running it (bench/trips profile).
+        try db.cachedStatement(sql: """
             INSERT INTO record (record_id, sha256, kind, station_code, trip_id, plate_no, driver_id, bag_id, recorded_at,
-                station_day, departure_at, scheduled_at, departure_day, file_name, bytes, alerts, stored_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [record.id, record.sha256, record.kind.rawValue, record.stationCode, record.tripID, record.plateNo,
+                station_day, departure_at, scheduled_at, departure_day, file_name, bytes, alerts)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [record.id, record.sha256, record.kind.rawValue, record.stationCode, record.tripID, record.plateNo,
                              record.body["driver_id"]?.stringValue, record.body["bag_id"]?.stringValue,
                              TripStore.micros(record.recordedAt), rules.stationDate(record.recordedAt).description,
-                             departureAt, scheduledAt, departureDay, record.fileName, Data(bytes), alertsJSON, stored])
+                             departureAt, scheduledAt, departureDay, record.fileName, Data(bytes), alertsJSON])
         if record.kind == .departure, case .array(let ids)? = record.body["driver_ids"] {
             for id in Set(ids.compactMap(\.stringValue)) {
-                try db.execute(sql: "INSERT INTO departure_driver (record_id, driver_id) VALUES (?, ?)", arguments: [record.id, id])
+                try db.cachedStatement(sql: "INSERT INTO departure_driver (record_id, driver_id) VALUES (?, ?)")
+                    .execute(arguments: [record.id, id])
             }
         }
         remember(record)
@@ -273,15 +273,15 @@ public final class TripStore: @unchecked Sendable {
 
     private func store(_ decision: TripDecision, trip: Trip, cause: Record, _ db: Database) throws {
         let json = String(decoding: try JSONEncoder().encode(decision), as: UTF8.self)
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO decision (trip_id, departure_day, departure_at, cause_record_id, cause_sha256, verdict, decision)
             VALUES (?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [trip.id, trip.stationDay.description, TripStore.micros(trip.departureAt), cause.id, cause.sha256,
+            """).execute(arguments: [trip.id, trip.stationDay.description, TripStore.micros(trip.departureAt), cause.id, cause.sha256,
                              decision.verdict.rawValue, json])
     }
 
     private func decisions(causedBy recordID: String, _ db: Database) throws -> [TripDecision] {
-        try String.fetchAll(db, sql: "SELECT decision FROM decision WHERE cause_record_id = ? ORDER BY id", arguments: [recordID])
+        try String.fetchAll(db.cachedStatement(sql: "SELECT decision FROM decision WHERE cause_record_id = ? ORDER BY id"), arguments: [recordID])
             .map { try JSONDecoder().decode(TripDecision.self, from: Data($0.utf8)) }
     }
 
@@ -293,21 +293,21 @@ public final class TripStore: @unchecked Sendable {
         switch record.kind {
         case .departure, .luggage:
             guard let trip = record.tripID else { return [] }
-            let hasDeparture = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM record WHERE kind = 'departure' AND trip_id = ?)",
+            let hasDeparture = try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM record WHERE kind = 'departure' AND trip_id = ?)"),
                                                  arguments: [trip]) ?? false
             return hasDeparture ? [trip] : []
         case .vehicle:
             guard let plate = record.plateNo else { return [] }
-            return try String.fetchAll(db, sql: """
+            return try String.fetchAll(db.cachedStatement(sql: """
                 SELECT DISTINCT trip_id FROM record WHERE kind = 'departure' AND plate_no = ?
                     AND departure_at >= ? AND departure_at <= ? ORDER BY trip_id
-                """, arguments: [plate, t, t + TripStore.vehicleWindowSeconds * 1_000_000])
+                """), arguments: [plate, t, t + TripStore.vehicleWindowSeconds * 1_000_000])
         case .driver:
             guard let driver = record.body["driver_id"]?.stringValue else { return [] }
-            return try String.fetchAll(db, sql: """
+            return try String.fetchAll(db.cachedStatement(sql: """
                 SELECT DISTINCT r.trip_id FROM departure_driver d JOIN record r ON r.record_id = d.record_id
                 WHERE d.driver_id = ? AND r.departure_at >= ? ORDER BY r.trip_id
-                """, arguments: [driver, t])
+                """), arguments: [driver, t])
         }
     }
 
@@ -324,10 +324,12 @@ public final class TripStore: @unchecked Sendable {
 
     /// The trip as the store holds it now, or nil without a departure record.
     private func join(_ tripID: String, rules: RuleGeneration, _ db: Database) throws -> Trip? {
+        // Not the bytes: a record decoded before comes from the cache (joined(_:_:)).
+        let columns = "record_id, bag_id, file_name, alerts"
         let order = "ORDER BY recorded_at DESC, record_id DESC"
-        guard let depRow = try Row.fetchOne(db, sql: "SELECT * FROM record WHERE kind = 'departure' AND trip_id = ? \(order) LIMIT 1",
+        guard let depRow = try Row.fetchOne(db.cachedStatement(sql: "SELECT \(columns) FROM record WHERE kind = 'departure' AND trip_id = ? \(order) LIMIT 1"),
                                             arguments: [tripID]),
-              let departure = try joined(depRow) else { return nil }
+              let departure = try joined(depRow, db) else { return nil }
         let depRecord = departure.record
         // The trip's times, with no vehicle, driver or bag yet: they fix the windows below.
         guard let frame = Trip(id: tripID, departure: departure, vehicle: nil, drivers: [], luggage: [],
@@ -337,29 +339,29 @@ public final class TripStore: @unchecked Sendable {
 
         var vehicle: JoinedRecord?
         if let plate = depRecord.plateNo,
-           let row = try Row.fetchOne(db, sql: """
-               SELECT * FROM record WHERE kind = 'vehicle' AND plate_no = ? AND recorded_at >= ? AND recorded_at <= ? \(order) LIMIT 1
-               """, arguments: [plate, TripStore.micros(since), atMicros]) {
-            vehicle = try joined(row)
+           let row = try Row.fetchOne(db.cachedStatement(sql: """
+               SELECT \(columns) FROM record WHERE kind = 'vehicle' AND plate_no = ? AND recorded_at >= ? AND recorded_at <= ? \(order) LIMIT 1
+               """), arguments: [plate, TripStore.micros(since), atMicros]) {
+            vehicle = try joined(row, db)
         }
         var drivers: [JoinedRecord] = []
         var seen = Set<String>()
         if case .array(let ids)? = depRecord.body["driver_ids"] {
             for id in ids.compactMap(\.stringValue) where seen.insert(id).inserted {
-                if let row = try Row.fetchOne(db, sql: """
-                    SELECT * FROM record WHERE kind = 'driver' AND driver_id = ? AND station_day = ? AND recorded_at <= ? \(order) LIMIT 1
-                    """, arguments: [id, day.description, atMicros]), let d = try joined(row) {
+                if let row = try Row.fetchOne(db.cachedStatement(sql: """
+                    SELECT \(columns) FROM record WHERE kind = 'driver' AND driver_id = ? AND station_day = ? AND recorded_at <= ? \(order) LIMIT 1
+                    """), arguments: [id, day.description, atMicros]), let d = try joined(row, db) {
                     drivers.append(d)
                 }
             }
         }
         var luggage: [JoinedRecord] = []
         var bags = Set<String>()
-        for row in try Row.fetchAll(db, sql: """
-            SELECT * FROM record WHERE kind = 'luggage' AND trip_id = ? AND recorded_at <= ? \(order)
-            """, arguments: [tripID, atMicros]) {
+        for row in try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT \(columns) FROM record WHERE kind = 'luggage' AND trip_id = ? AND recorded_at <= ? \(order)
+            """), arguments: [tripID, atMicros]) {
             let bag: String = row["bag_id"] ?? row["record_id"]
-            guard bags.insert(bag).inserted, let l = try joined(row) else { continue }
+            guard bags.insert(bag).inserted, let l = try joined(row, db) else { continue }
             luggage.append(l)
         }
         luggage.sort { ($0.record.body["bag_id"]?.stringValue ?? $0.record.id) < ($1.record.body["bag_id"]?.stringValue ?? $1.record.id) }
@@ -367,13 +369,13 @@ public final class TripStore: @unchecked Sendable {
                     vehicle: vehicle, drivers: drivers, luggage: luggage)
     }
 
-    private func joined(_ row: Row) throws -> JoinedRecord? {
+    private func joined(_ row: Row, _ db: Database) throws -> JoinedRecord? {
         let id: String = row["record_id"]
         let alertsText: String = row["alerts"]
         let alerts = try JSONDecoder().decode([RecordAlert].self, from: Data(alertsText.utf8))
         if let r = cached(id) { return JoinedRecord(record: r, alerts: alerts) }
-        let bytes: Data = row["bytes"]
-        guard case .success(let record) = RecordDecoder.decode([UInt8](bytes), fileName: row["file_name"]) else {
+        guard let bytes = try Data.fetchOne(db.cachedStatement(sql: "SELECT bytes FROM record WHERE record_id = ?"), arguments: [id]),
+              case .success(let record) = RecordDecoder.decode([UInt8](bytes), fileName: row["file_name"]) else {
             return nil   // stored only after it decoded; a schema change could refuse it now
         }
         remember(record)
