@@ -32,7 +32,8 @@ let package = Package(
         .target(name: "Spool", dependencies: ["CivilCalendar"]),
         // The trip store (人车联检): recent records by trip, plate, driver and station day, the
         // join that builds each trip, and the decisions taken; SQLite through GRDB.
-        .target(name: "Trips", dependencies: ["Records", "Rules", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Trips", dependencies: ["Records", "Rules", .product(name: "GRDB", package: "GRDB.swift"),
+                                             .product(name: "GRDBSQLite", package: "GRDB.swift")]),
         // `stationguard run`: composes Spool → Records → Rules → Trips → Journal → Spool.
         .target(name: "Daemon", dependencies: ["Spool", "Records", "Rules", "Trips", "Systemd"]),
         .executableTarget(

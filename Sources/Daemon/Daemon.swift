@@ -197,11 +197,13 @@ public final class Daemon {
 
     /// Fills a new or recreated store from done/ and says so in the journal.
     private func rebuild(_ store: TripStore, spool: Spool, rules: RuleGeneration, loop: IntakeLoop) {
+        let zh = rules.config.language == .zh
         let why: String
         switch store.opening {
         case .opened: return
-        case .created: why = "no trip store yet"
-        case .recreated(let reason): why = "the trip store could not be used (\(reason)); the old file was kept beside it"
+        case .created: why = zh ? "尚无班次库" : "no trip store yet"
+        case .recreated(let reason):
+            why = zh ? "班次库无法使用（\(reason)），原文件已保留在旁" : "the trip store could not be used (\(reason)); the old file was kept beside it"
         }
         let today = Spool.day(of: Date(), in: rules.config.timeZone)
         do {

@@ -19,7 +19,7 @@ struct Board: ParsableCommand {
         """
     )
 
-    @Option(help: "The station day (YYYY-MM-DD); default today at the station.") var date: String?
+    @Option(help: ArgumentHelp("The station day; default today at the station.", valueName: "YYYY-MM-DD")) var date: String?
     @Flag(help: "Redraw every 2 seconds until interrupted.") var watch = false
     @OptionGroup var gate: GateOptions
 
@@ -45,17 +45,20 @@ struct Board: ParsableCommand {
         }
         while true {
             // Opened afresh each time: the daemon may have moved a corrupt store aside and made a new one.
-            var text: String
+            var lines: [String]
             do {
                 let store = try TripStore(directory: gate.stateDirectory, readOnly: true)
-                text = try board(store, config: config, clock: clock).lines(colour: colour, updated: clock.now()).joined(separator: "\n")
+                lines = try board(store, config: config, clock: clock).lines(colour: colour, updated: clock.now())
             } catch let e as TripStoreError {
-                text = "\(clock.now())  \(e.description)"
+                lines = ["\(clock.now())  \(e.description)"]
             } catch {
-                text = "\(clock.now())  \(gate.storePath): cannot read the trip store: \(error)"
+                lines = ["\(clock.now())  \(gate.storePath): cannot read the trip store: \(error)"]
             }
-            // Home and clear on a terminal; a pipe gets one board after another.
-            FileHandle.standardOutput.write(Data(((terminal ? "\u{1B}[H\u{1B}[2J" : "") + text + "\n" + (terminal ? "" : "\n")).utf8))
+            // On a terminal: cursor home, each line over the old one (cleared to its end), then the
+            // rest of the screen cleared: a new board without the flicker of a blank screen. A pipe
+            // gets one board after another.
+            let text = terminal ? "\u{1B}[H" + lines.map { $0 + "\u{1B}[K\n" }.joined() + "\u{1B}[J" : lines.joined(separator: "\n") + "\n\n"
+            FileHandle.standardOutput.write(Data(text.utf8))
             Thread.sleep(forTimeInterval: 2)
         }
     }

@@ -37,6 +37,9 @@ struct Check: ParsableCommand {
         let generation = try options.loadGeneration(contentVersion: true)
         let station: StationCheck
         do {
+            if let stateDirectory {
+                try FileManager.default.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true)
+            }
             station = StationCheck(rules: generation, store: try TripStore(directory: stateDirectory))
         } catch {
             printError("\(stateDirectory ?? "memory"): cannot open the trip store: \(error)")

@@ -22,10 +22,10 @@ enum GateAnswer: Int32 {
 struct GateOptions: ParsableArguments {
     static let defaultStateDirectory = "/var/lib/stationguard"
 
-    @Option(name: .customLong("state"), help: "The daemon's state directory (holds trips.sqlite).")
+    @Option(name: .customLong("state"), help: ArgumentHelp("The daemon's state directory (holds trips.sqlite).", valueName: "DIR"))
     var stateDirectory: String = GateOptions.defaultStateDirectory
 
-    @Option(name: .customLong("config"), help: "The station config file (its time zone fixes the station day).")
+    @Option(name: .customLong("config"), help: ArgumentHelp("The station config file (its time zone fixes the station day).", valueName: "FILE"))
     var configFile: String = StationConfig.defaultPath
 
     /// The station config; the default path may be absent (defaults), a `--config` file must exist.
@@ -103,10 +103,10 @@ struct Status: ParsableCommand {
         """
     )
 
-    @Option(help: "A trip id (G1203-20261001).") var trip: String?
-    @Option(help: "A plate number (粤A12345; 粤A·12345 and 粤A 12345 are the same plate).") var plate: String?
-    @Option(help: "A driver id.") var driver: String?
-    @Option(help: "The station day for --plate or --driver (YYYY-MM-DD); default today at the station.") var date: String?
+    @Option(help: ArgumentHelp("A trip id (G1203-20261001).", valueName: "ID")) var trip: String?
+    @Option(help: ArgumentHelp("A plate number (粤A12345; 粤A·12345 and 粤A 12345 are the same plate).", valueName: "PLATE")) var plate: String?
+    @Option(help: ArgumentHelp("A driver id.", valueName: "ID")) var driver: String?
+    @Option(help: ArgumentHelp("The station day for --plate or --driver; default today at the station.", valueName: "YYYY-MM-DD")) var date: String?
     @OptionGroup var gate: GateOptions
 
     func validate() throws {
@@ -166,8 +166,8 @@ struct StatusReport {
         self.store = store; self.clock = clock
     }
 
-    /// Text from the store, as the journal shows it: ID numbers masked, no control characters.
-    private func shown(_ s: String) -> String { TerminalText.printable(JournalText.mask(s)) }
+    /// Text from the store, as the journal shows it: ID numbers masked, control characters escaped.
+    private func shown(_ s: String) -> String { JournalText.clean(s) }
 
     mutating func trip(_ id: String) throws -> GateAnswer {
         guard let d = try store.decision(trip: id) else {

@@ -45,7 +45,7 @@ public struct DutyBoard {
         let holds = decisions.filter { $0.verdict == .hold }.count
         // The counts before the station's name: if the line is too long, the name is cut.
         var title = "\(day)  \(decisions.count) trip\(decisions.count == 1 ? "" : "s"): \(holds) HOLD, \(decisions.count - holds) RELEASE"
-        if let station, !station.isEmpty { title += "  " + TerminalText.printable(station) }
+        if let station, !station.isEmpty { title += "  " + JournalText.clean(station) }
         if let updated {
             let right = "updated " + updated
             let room = DutyBoard.columns - right.count - 2
@@ -58,7 +58,7 @@ public struct DutyBoard {
         }
         out.append(DutyBoard.row("TIME", "VERDICT", "TRIP", "PLATE", "DRIVERS", "REASONS", verdictColour: nil))
         for d in ordered {
-            let clean = { (s: String) in TerminalText.printable(JournalText.mask(s)) }
+            let clean = { (s: String) in JournalText.clean(s) }
             let time = d.departureAt.count >= 16 ? String(d.departureAt.suffix(5)) : d.departureAt
             let colourCode = colour ? (d.verdict == .hold ? "\u{1B}[1;31m" : "\u{1B}[32m") : nil
             out.append(DutyBoard.row(clean(time), d.verdict.rawValue, clean(d.tripID), clean(d.plate ?? "-"),

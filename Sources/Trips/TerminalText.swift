@@ -9,7 +9,7 @@ public enum TerminalText {
     /// What a cut line ends with (U+2026, 1 column).
     public static let ellipsis = "…"
 
-    /// Columns taken by `text` (after `printable`).
+    /// Columns taken by `text` (control characters escaped first: JournalText.clean).
     public static func width(_ text: String) -> Int {
         text.reduce(0) { $0 + width(of: $1) }
     }
@@ -99,16 +99,5 @@ public enum TerminalText {
     public static func padded(_ text: String, toWidth columns: Int) -> String {
         let cut = truncate(text, toWidth: columns)
         return cut + String(repeating: " ", count: max(0, columns - width(cut)))
-    }
-
-    /// `text` with control characters (newlines, tabs, escape sequences' ESC) turned into
-    /// spaces, so a record's text cannot move the cursor or break a line of the board.
-    public static func printable(_ text: String) -> String {
-        var out = String.UnicodeScalarView()
-        for s in text.unicodeScalars {
-            let v = s.value
-            out.append(v < 0x20 || (0x7F..<0xA0).contains(v) || v == 0x2028 || v == 0x2029 ? " " : s)
-        }
-        return String(out)
     }
 }

@@ -25,6 +25,7 @@
 //   and created anew (`Opening.recreated`); the daemon then rebuilds it from done/.
 import Foundation
 import GRDB
+import GRDBSQLite
 import Records
 import Rules
 
@@ -115,6 +116,15 @@ public final class TripStore: @unchecked Sendable {
         var config = Configuration()
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // Persistent WAL: -wal and -shm stay when the daemon closes the store, so `status` and
+            // `board` (read-only, as a gate officer in the daemon's group) can open it while the
+            // daemon is stopped too; without them SQLite needs write access to the directory.
+            // With a size limit set, a clean close empties the -wal (truncated to 0 bytes), so no
+            // stale frames wait beside the database; while running it is cut back to 4 MiB.
+            try db.execute(sql: "PRAGMA journal_size_limit = 4194304")
+            var persist: CInt = 1
+            let code = sqlite3_file_control(db.sqliteConnection, nil, SQLITE_FCNTL_PERSIST_WAL, &persist)
+            guard code == SQLITE_OK else { throw DatabaseError(resultCode: ResultCode(rawValue: code)) }
         }
         let pool = try DatabasePool(path: path, configuration: config)
         let check = try pool.read { try String.fetchOne($0, sql: "PRAGMA quick_check") }

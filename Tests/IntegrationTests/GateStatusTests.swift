@@ -13,8 +13,10 @@ final class GateScene {
     let root: String
     var state: String { root + "/state" }
     var config: String { root + "/stationguard.yaml" }
-    /// Held open for writing while the commands run, as the daemon holds it.
-    let store: TripStore
+    /// Held open for writing while the commands run, as the daemon holds it (`close` lets go).
+    private(set) var store: TripStore!
+    /// The held trip's second driver's check, not fed yet: it releases G2001-20261001.
+    let lateDriver: String
 
     static let rules: RuleGeneration = {
         try! RuleLoader(layers: RuleLayers(directories: [repository.path + "/rules"])).load()
@@ -27,13 +29,14 @@ final class GateScene {
         try "station_code: GZ-SYZ-01\ntime_zone: Asia/Shanghai\n".write(toFile: root + "/stationguard.yaml", atomically: true, encoding: .utf8)
         store = try TripStore(directory: root + "/state")
         let released = GateScene.cleanTrip()
-        // The same trip for another bus and crew, under other ids; its second driver never shows up.
-        let held = released.filter { $0.key != "driver2" }.mapValues { text in
+        // The same trip for another bus and crew, under other ids; its second driver has not shown up (yet).
+        var held = released.mapValues { text in
             text.replacingOccurrences(of: "粤A12345", with: "粤B67890")
                 .replacingOccurrences(of: "G1203-20261001", with: "G2001-20261001")
                 .replacingOccurrences(of: ":20261001:0", with: ":20261001:5")
                 .replacingOccurrences(of: "D-000", with: "D-100")
         }
+        lateDriver = held.removeValue(forKey: "driver2")!
         for (name, text) in released.sorted(by: { $0.key < $1.key }) + held.sorted(by: { $0.key < $1.key }) {
             try feed(text, name: name)
         }
@@ -64,9 +67,13 @@ final class GateScene {
         _ = try store.ingest(record, bytes: bytes, alerts: GateScene.rules.evaluate(record), rules: GateScene.rules)
     }
 
-    func run(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
-        try runProgram(binary, arguments + ["--state", state, "--config", config])
+    func run(_ arguments: [String], as prefix: [String] = []) throws -> (status: Int32, out: String, err: String) {
+        let command = prefix + [binary] + arguments + ["--state", state, "--config", config]
+        return try runProgram(command[0], Array(command.dropFirst()))
     }
+
+    /// Closes the writing connection, as a daemon that stops.
+    func close() { store = nil }
 
     func remove() {
         if ProcessInfo.processInfo.environment["SG_KEEP_SCENES"] == nil { try? FileManager.default.removeItem(atPath: root) }
@@ -184,6 +191,53 @@ final class GateStatusTests: XCTestCase {
         XCTAssertTrue(board.out.contains("2 trips: 1 HOLD, 1 RELEASE"), board.out)
         FileManager.default.createFile(atPath: done, contents: nil)
         XCTAssertEqual(writer.wait(), 0, "the writer failed")
+    }
+
+    /// The daemon stopped (its connection closed): an officer who may read the state directory
+    /// but not write it still gets an answer. SQLite needs the -wal and -shm files for that; the
+    /// store keeps them (persistent WAL).
+    func testAnOfficerWithoutWriteAccessReadsTheStoreWhileTheDaemonIsStopped() throws {
+        scene.close()
+        for suffix in ["-wal", "-shm"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: scene.state + "/trips.sqlite" + suffix), "trips.sqlite\(suffix) was removed on close")
+        }
+        // Emptied by the clean close: everything is in the database file.
+        let wal = try FileManager.default.attributesOfItem(atPath: scene.state + "/trips.sqlite-wal")
+        XCTAssertEqual((wal[.size] as? NSNumber)?.intValue, 0)
+        // nobody: may read and enter the directory, not write in it.
+        let nobody = ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+        XCTAssertNotEqual(try runProgram(nobody[0], Array(nobody.dropFirst()) + ["/usr/bin/touch", scene.state + "/probe"]).status, 0,
+                          "nobody can write in the state directory: this test would prove nothing")
+        let r = try scene.run(["status", "--trip", "G2001-20261001"], as: nobody)
+        XCTAssertEqual(r.status, 1, r.out + r.err)
+        XCTAssertTrue(r.out.hasPrefix("G2001-20261001: HOLD\n"), r.out + r.err)
+        let board = try scene.run(["board", "--date", "2026-10-01"], as: nobody)
+        XCTAssertEqual(board.status, 0, board.out + board.err)
+    }
+
+    /// `board --watch` into a file: one board after another, no escape codes; a decision the
+    /// writer stores meanwhile shows on a later board; SIGINT ends it.
+    func testBoardWatchRedrawsWhatTheWriterDecides() throws {
+        let out = scene.root + "/watch.out"
+        let fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        defer { close(fd) }
+        let watch = try Child(binary, ["board", "--watch", "--date", "2026-10-01", "--state", scene.state, "--config", scene.config],
+                              stdout: fd)
+        defer { if watch.isRunning { kill(watch.pid, SIGKILL); watch.wait() } }
+        func shown() -> String { (try? String(contentsOfFile: out, encoding: .utf8)) ?? "" }
+        XCTAssertTrue(waitUntil(timeout: 30) { shown().contains("2 trips: 1 HOLD, 1 RELEASE") }, shown())
+        try scene.feed(scene.lateDriver, name: "driver2")
+        XCTAssertEqual(try scene.store.decision(trip: "G2001-20261001")?.verdict, .release)
+        XCTAssertTrue(waitUntil(timeout: 30) { shown().contains("2 trips: 0 HOLD, 2 RELEASE") }, shown())
+        kill(watch.pid, SIGINT)
+        XCTAssertEqual(watch.wait(), 128 + SIGINT)
+        let boards = shown().components(separatedBy: "\n\n").filter { !$0.isEmpty }
+        XCTAssertGreaterThanOrEqual(boards.count, 2)
+        for board in boards {
+            XCTAssertTrue(board.hasPrefix("2026-10-01  2 trips: "), board)
+            XCTAssertTrue(board.split(separator: "\n")[0].contains("  updated "), board)
+        }
+        XCTAssertFalse(shown().contains("\u{1B}"), "no escape codes into a file")
     }
 
     func testAMissingStoreNamesItsPathAndUsageErrorsExitTwo() throws {

@@ -53,10 +53,6 @@ final class TerminalTextTests: XCTestCase {
             }
         }
     }
-
-    func testPrintableTurnsLineBreaksAndEscapesIntoSpaces() {
-        XCTAssertEqual(TerminalText.printable("制动\n不合格\u{1B}[2J\t"), "制动 不合格 [2J ")
-    }
 }
 
 final class DutyBoardTests: XCTestCase {
@@ -113,7 +109,7 @@ final class DutyBoardTests: XCTestCase {
             "2026-10-01  4 trips: 2 HOLD, 2 RELEASE  广州市汽车客运站-GZ-S…  updated 14:02:05",
             "TIME   VERDICT  TRIP             PLATE      DRIVERS            REASONS",
             "06:05  HOLD     K88-20261001-L…  粤AD12345  D-000731 D-00080…  DEP-001 LUG-001 …",
-            "       DEP-001 超员：核定49座，实载51人 （超载客车不出站） (+3 more)",
+            "       DEP-001 超员：核定49座，实载51人\\n（超载客车不出站） (+3 more)",   // JournalText.clean escapes the newline
             "14:00  HOLD     G1207-20261001   粤A12345   D-000731 D-000802  VEH-001 DEP-007",
             "       VEH-001 粤A12345 安全例检不合格：制动系统检查未通过，不得出站… (+1 more)",
             "07:31  RELEASE  G1203-20261001   粤A12345   D-000731 D-000802",
@@ -131,6 +127,16 @@ final class DutyBoardTests: XCTestCase {
         let stripped = coloured.map { $0.replacingOccurrences(of: "\u{1B}[1;31m", with: "")
             .replacingOccurrences(of: "\u{1B}[32m", with: "").replacingOccurrences(of: "\u{1B}[0m", with: "") }
         XCTAssertEqual(stripped, plain)
+    }
+
+    /// The row names the trip and the bus already; the reason line spends its room on the reason.
+    func testTheReasonLineLeavesOutTheTripAndBusTheRowNames() {
+        let d = DutyBoardTests.decision("G1207-20261001", .hold, at: "09:00", plate: "粤A66881", reasons: [
+            TripReason(rule: "DEP-007", action: "HOLD",
+                       message: "班次 G1207-20261001 车辆 粤A66881 人车联检未通过：驾驶员 D-000915 无报班检查记录。"),
+        ])
+        XCTAssertEqual(DutyBoard(day: "2026-10-01", station: nil, decisions: [d]).lines()[3],
+                       "       DEP-007 人车联检未通过：驾驶员 D-000915 无报班检查记录。")
     }
 
     func testAnEmptyDaySaysSo() {
