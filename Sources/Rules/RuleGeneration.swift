@@ -106,19 +106,8 @@ public final class RuleGeneration {
                 let paramValue = override?[r.set] ?? params[r.set].value
                 let activation = RuleActivation(record: recordValue, params: paramValue)
                 let result = i < conditions.count ? r.when.evaluate(activation, in: conditions[i]) : r.when.evaluate(activation)
-                switch result {
-                case .bool(false):
-                    continue
-                case .bool(true):
-                    let template = (config.language == .en ? r.messageEN : nil) ?? r.message
-                    let text = template.render({ $0.evaluate(activation) }, calendar: calendar)
-                    alerts.append(alert(r.rule, action: r.rule.action, message: JournalText.clean(text),
-                                        reason: nil, record: record))
-                default:
-                    let reason = JournalText.clean(Review.reason(result, language: config.language, record: record))
-                    let text = Review.message(rule: r.rule, reason: reason, language: config.language)
-                    alerts.append(alert(r.rule, action: .review, message: JournalText.clean(text), reason: reason, record: record))
-                }
+                guard let o = outcome(of: r, result, activation, record: record) else { continue }
+                alerts.append(alert(r.rule, action: o.action, message: o.message, reason: o.reason, record: record))
             }
             if !record.unknownFieldPaths.isEmpty {
                 // A misspelt field (adluts) is kept but read by no rule: never let it turn a check off silently.
@@ -130,6 +119,24 @@ public final class RuleGeneration {
                                     spoolFile: record.fileName, recordSHA256: record.sha256, rulesVersion: version))
             }
             return alerts
+        }
+    }
+
+    /// What one rule's condition result says, for a record or a trip: nil when false; the
+    /// rendered message when true; a REVIEW with its reason, in the station's language, when the
+    /// rule could not decide (an error, or not a bool).
+    func outcome(of r: CompiledRule, _ result: Value, _ activation: RuleActivation, record: Record?)
+        -> (action: RuleAction, message: String, reason: String?)? {
+        switch result {
+        case .bool(false):
+            return nil
+        case .bool(true):
+            let template = (config.language == .en ? r.messageEN : nil) ?? r.message
+            let text = template.render({ $0.evaluate(activation) }, calendar: calendar)
+            return (r.rule.action, JournalText.clean(text), nil)
+        default:
+            let reason = JournalText.clean(Review.reason(result, language: config.language, record: record))
+            return (.review, JournalText.clean(Review.message(rule: r.rule, reason: reason, language: config.language)), reason)
         }
     }
 

@@ -25,20 +25,8 @@ extension RuleGeneration {
             for r in tripRules {
                 let activation = RuleActivation(record: tripValue, params: override?[r.set] ?? params[r.set].value)
                 let result = r.when.evaluate(activation)
-                switch result {
-                case .bool(false):
-                    continue
-                case .bool(true):
-                    let template = (config.language == .en ? r.messageEN : nil) ?? r.message
-                    let text = template.render({ $0.evaluate(activation) }, calendar: calendar)
-                    reasons.append(TripReason(rule: r.rule.id, action: r.rule.action.rawValue, message: JournalText.clean(text)))
-                default:
-                    let reason = JournalText.clean(RuleGeneration.reviewReason(result))
-                    let text = config.language == .en
-                        ? "Trip rule \(r.rule.id) (\(r.rule.title)) could not decide: \(reason). An officer must check this trip."
-                        : "班次规则 \(r.rule.id)（\(r.rule.title)）无法判断：\(reason)。请人工复核。"
-                    reasons.append(TripReason(rule: r.rule.id, action: RuleAction.review.rawValue, message: text))
-                }
+                guard let o = outcome(of: r, result, activation, record: nil) else { continue }
+                reasons.append(TripReason(rule: r.rule.id, action: o.action.rawValue, message: o.message))
             }
         }
         let blocking = reasons.filter { $0.action != RuleAction.warn.rawValue }
