@@ -76,6 +76,9 @@ public struct DaemonConfiguration: Sendable {
 public final class Daemon {
     /// Records claimed but not yet settled, at most.
     static let maximumInFlight = 256
+    /// Records judged together and stored in one trip-store transaction during a burst: big
+    /// enough to share a commit, small enough that the group's first record waits a few ms.
+    static let intakeGroup = 32
     /// Seconds between safety-net rescans of new/.
     static let rescanInterval = 5.0
     /// A rescan by timer leaves files younger than this alone (an in-place writer may still write).

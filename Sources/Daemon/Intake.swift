@@ -20,29 +20,68 @@ enum Judgement {
     /// Not acceptable (unreadable, not JSON, schema violation): the reason in plain words.
     case refused(reason: String)
 
-    /// Judges a claimed record with one generation of rules (never a half-loaded set: a
-    /// generation is immutable once compiled) and the trip store.
-    /// - Parameter storeTrouble: called when the trip store fails; the record's alerts are
-    ///   still sent, with a REVIEW saying no verdict was made.
-    init(_ claimed: ClaimedRecord, station: StationCheck, storeTrouble: (String) -> Void) {
-        switch claimed.content {
-        case .unacceptable(let reason):
-            self = .refused(reason: DaemonText.spoolRefusal(reason, station.rules.config.language))
-        case .bytes(let bytes):
-            switch RecordDecoder.decode(bytes, fileName: claimed.name) {
-            case .failure(let error): self = .refused(reason: DaemonText.reason(error, station.rules.config.language))
-            case .success(let record):
-                do {
-                    let result = try station.check(record, bytes: bytes)
-                    self = .accepted(record, result.alerts, decisions: result.decisions, repeated: result.outcome == .repeated)
-                } catch {
-                    storeTrouble("\(claimed.name): the trip store failed: \(error)")
-                    var alerts = station.rules.evaluate(record)
-                    alerts.append(station.rules.storeFailedAlert(record, error: "\(error)"))
-                    self = .accepted(record, alerts, decisions: [], repeated: false)
+    /// Judges claimed records in their order with one generation of rules and the trip store
+    /// (the two halves of `JudgedGroup` at once).
+    static func judge(_ group: [ClaimedRecord], station: StationCheck, storeTrouble: (String) -> Void) -> [Judgement] {
+        JudgedGroup(group, station: station).judgements(storeTrouble: storeTrouble)
+    }
+}
+
+/// Claimed records judged in their order with one generation of rules (never a half-loaded
+/// set: a generation is immutable once compiled): decoded and through the rules at once, then
+/// handed to the trip store, which takes the accepted ones in one transaction on its own
+/// thread; `judgements` waits for it. Meanwhile the intake judges the next group.
+struct JudgedGroup {
+    let claimed: [ClaimedRecord]
+    let station: StationCheck
+    /// Refusals; nil where the record was accepted and waits for the store.
+    private var decided: [Judgement?] = []
+    private var accepted: [Int] = []
+    private var arrivals: [TripStore.Arrival] = []
+    private var stored: TripStore.PendingIngest?
+
+    init(_ claimed: [ClaimedRecord], station: StationCheck) {
+        self.claimed = claimed
+        self.station = station
+        let language = station.rules.config.language
+        var records: [(record: Record, bytes: [UInt8])] = []
+        for c in claimed {
+            switch c.content {
+            case .unacceptable(let reason):
+                decided.append(.refused(reason: DaemonText.spoolRefusal(reason, language)))
+            case .bytes(let bytes):
+                switch RecordDecoder.decode(bytes, fileName: c.name) {
+                case .failure(let error): decided.append(.refused(reason: DaemonText.reason(error, language)))
+                case .success(let record):
+                    accepted.append(decided.count)
+                    decided.append(nil)
+                    records.append((record, bytes))
                 }
             }
         }
+        guard !records.isEmpty else { return }
+        arrivals = station.arrivals(records)
+        stored = station.store.ingestAhead(arrivals, rules: station.rules)
+    }
+
+    /// Waits for the store, then each record's judgement, in order.
+    /// - Parameter storeTrouble: called when the trip store fails; the record's alerts are
+    ///   still sent, with a REVIEW saying no verdict was made.
+    func judgements(storeTrouble: (String) -> Void) -> [Judgement] {
+        var out = decided
+        guard let stored else { return out.map { $0! } }
+        for (n, checked) in station.results(arrivals, stored.wait()).enumerated() {
+            let index = accepted[n], record = arrivals[n].record
+            switch checked {
+            case .success(let result):
+                out[index] = .accepted(record, result.alerts, decisions: result.decisions, repeated: result.outcome == .repeated)
+            case .failure(let failure):
+                storeTrouble("\(claimed[index].name): the trip store failed: \(failure.error)")
+                out[index] = .accepted(record, failure.alerts + [station.rules.storeFailedAlert(record, error: "\(failure.error)")],
+                                       decisions: [], repeated: false)
+            }
+        }
+        return out.map { $0! }
     }
 }
 
@@ -56,10 +95,14 @@ struct Dispatch: Sendable {
     let alerts: [Alert]
     /// The `record-quarantined` event, for a refused record.
     private let event: [JournalField]?
-    /// The `record-checked` event, for an accepted record (nil when the journal holds it).
-    private let checked: [JournalField]?
-    /// The verdict entries of the trip decisions this record caused.
-    private let verdicts: [[JournalField]]
+    /// The accepted record with all its alerts, for its `record-checked` event and the verdicts'
+    /// cause (nil when refused).
+    private let accepted: (record: Record, alerts: [Alert])?
+    /// Whether `record-checked` is to be sent (not when the journal holds it already).
+    private let sendsChecked: Bool
+    /// The trip decisions this record caused, to journal as verdicts.
+    private let verdicts: [TripDecision]
+    private let context: EventContext
 
     /// - Parameters:
     ///   - alreadyStored: rule ids whose alerts for this record the journal already holds
@@ -71,22 +114,21 @@ struct Dispatch: Sendable {
     init(_ claimed: ClaimedRecord, judgement: Judgement, alreadyStored: Set<String> = [], verdicts decisions: [TripDecision] = [],
          day: String, context: EventContext, eventStored: Bool = false) {
         self.claimed = claimed
+        self.context = context
         switch judgement {
         case .accepted(let record, let alerts, _, _):
             verdict = .done(date: day)
             self.alerts = alreadyStored.isEmpty ? alerts : alerts.filter { !alreadyStored.contains($0.journalRule) }
             event = nil
-            checked = alreadyStored.contains(StoredAlerts.recordCheckedKey) ? nil
-                : RecordChecked.fields(record, alerts: alerts, context: context, language: context.language)
-            verdicts = decisions.map { d in
-                d.journalFields(station: context.station, cause: (record.id, record.sha256), rulesVersion: context.rulesVersion ?? "")
-                    .map { JournalField($0.name, $0.value) }
-            }
+            accepted = (record, alerts)
+            sendsChecked = !alreadyStored.contains(StoredAlerts.recordCheckedKey)
+            verdicts = decisions
         case .refused(let reason):
             // The reason file is text a person reads (cat, less): cleaned like the journal's copy.
             verdict = .quarantine(reason: JournalText.clean(reason))
             alerts = []
-            checked = nil
+            accepted = nil
+            sendsChecked = false
             verdicts = []
             event = eventStored ? nil : DaemonEvent.recordQuarantined.fields(
                 message: DaemonText.recordQuarantined(context.language, name: claimed.name, reason: reason),
@@ -99,15 +141,24 @@ struct Dispatch: Sendable {
     var entryCount: Int { event != nil ? 1 : alerts.count }
 
     /// Whether any entry must be stored before the record is settled.
-    var hasEntries: Bool { event != nil || !alerts.isEmpty || checked != nil || !verdicts.isEmpty }
+    var hasEntries: Bool { event != nil || !alerts.isEmpty || sendsChecked || !verdicts.isEmpty }
 
     /// The journal entries that must be stored before it is settled: one per alert, the
-    /// `record-checked` event and one per verdict, or the `record-quarantined` event.
+    /// `record-checked` event and one per verdict, or the `record-quarantined` event. Built
+    /// on the journal writer's thread, off the intake's critical path.
     func entries() -> [[JournalField]] {
         if let event { return [event] }
         var out = alerts.map { alert in alert.journalFields.map { JournalField($0.name, $0.value) } }
-        if let checked { out.append(checked) }
-        return out + verdicts
+        if let accepted {
+            if sendsChecked {
+                out.append(RecordChecked.fields(accepted.record, alerts: accepted.alerts, context: context, language: context.language))
+            }
+            for d in verdicts {
+                out.append(d.journalFields(station: context.station, cause: (accepted.record.id, accepted.record.sha256),
+                                           rulesVersion: context.rulesVersion ?? "").map { JournalField($0.name, $0.value) })
+            }
+        }
+        return out
     }
 }
 

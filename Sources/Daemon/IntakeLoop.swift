@@ -31,6 +31,9 @@ final class IntakeLoop: @unchecked Sendable {
     private var lastScan = 0.0
     private var backoff = 0.5
     private var lastPruned = ""
+    /// The group the trip store is taking while the next is judged, with the event context
+    /// of its rules; sent on by `finishStoring` before the loop waits, recovers or stops.
+    private var storing: (group: JudgedGroup, context: EventContext)?
     /// Recovery passes over cur/ after records could not be settled: not before this moment
     /// (monotonic seconds), the delay doubling from 1 s to 60 s while records stay stuck.
     private var nextRecovery = 0.0
@@ -58,9 +61,11 @@ final class IntakeLoop: @unchecked Sendable {
     // MARK: - The loop
 
     func run() {
+        defer { finishStoring() }
         while !state.stopRequested {
             state.beat()
             if case .down = state.journal {
+                finishStoring()  // its records wait in cur/ for the recovery
                 awaitJournal()
                 continue
             }
@@ -84,15 +89,11 @@ final class IntakeLoop: @unchecked Sendable {
                     state.waitForRoom(below: Daemon.maximumInFlight, timeout: 0.5)
                     continue
                 }
-                let name = waiting[head]
-                head += 1
-                if head == waiting.count {
-                    waiting.removeAll(keepingCapacity: true)
-                    head = 0
-                }
-                waitingSet.remove(name)
-                state.waiting = waiting.count - head
-                intake(name)
+                intakeGroup()
+                continue
+            }
+            if storing != nil {
+                finishStoring()  // nothing more waiting: this group's records go now
                 continue
             }
             do {
@@ -109,24 +110,65 @@ final class IntakeLoop: @unchecked Sendable {
         }
     }
 
-    /// Claims one record from new/ and sends it on its way.
-    private func intake(_ name: String) {
-        let claimed: ClaimedRecord?
-        do {
-            claimed = try spool.claim(name)
-        } catch {
-            trouble("\(error)")
-            return
+    /// Claims the records waiting in new/, up to a group's worth (and the room in flight),
+    /// decodes them and puts them through the rules; the trip store then takes them on its own
+    /// thread while the next group is judged (a burst's records share one commit, and the
+    /// store's work runs beside the rules' on the other core).
+    private func intakeGroup() {
+        var group: [ClaimedRecord] = []
+        while head < waiting.count, group.count < Daemon.intakeGroup,
+              state.inFlight + group.count + (storing?.group.claimed.count ?? 0) < Daemon.maximumInFlight {
+            let name = waiting[head]
+            head += 1
+            if head == waiting.count {
+                waiting.removeAll(keepingCapacity: true)
+                head = 0
+            }
+            waitingSet.remove(name)
+            state.waiting = waiting.count - head
+            do {
+                // nil: taken meanwhile, or its twin is still in cur/
+                if let claimed = try spool.claim(name) { group.append(claimed) }
+            } catch {
+                trouble("\(error)")
+            }
         }
-        guard let claimed else { return }  // taken meanwhile, or its twin is still in cur/
-        dispatch(claimed, lookUp: nil)
+        guard !group.isEmpty else { return }
+        adoptPendingRules()  // between groups only
+        let judged = JudgedGroup(group, station: StationCheck(rules: rules, store: store))
+        let context = self.context()
+        finishStoring()
+        storing = (judged, context)
     }
 
-    /// Judges a claimed record with the rules in force and hands its entries to the writer.
+    /// Sends the group the trip store has been taking on its way, once it is stored.
+    private func finishStoring() {
+        guard let (group, context) = storing else { return }
+        storing = nil
+        let judgements = group.judgements { trouble($0) }
+        let day = Spool.day(of: Date(), in: group.station.rules.config.timeZone)
+        for (claimed, judgement) in zip(group.claimed, judgements) {
+            dispatch(claimed, judgement, lookUp: nil, day: day, context: context)
+        }
+    }
+
+    /// Judges claimed records with the rules in force, in order, and hands each one's entries
+    /// to the writer, without a group in between (recovery, names that are not UTF-8).
     /// - Parameter stored: on recovery, the journal look-up; alerts it already holds are not sent.
-    private func dispatch(_ claimed: ClaimedRecord, lookUp stored: StoredAlerts?) {
+    private func dispatch(_ group: [ClaimedRecord], lookUp stored: StoredAlerts?) {
+        guard !group.isEmpty else { return }
+        finishStoring()  // records keep their order
         adoptPendingRules()  // between records only
-        let judgement = Judgement(claimed, station: StationCheck(rules: rules, store: store)) { trouble($0) }
+        let judgements = Judgement.judge(group, station: StationCheck(rules: rules, store: store)) { trouble($0) }
+        let day = Spool.day(of: Date(), in: rules.config.timeZone)
+        let context = self.context()
+        for (claimed, judgement) in zip(group, judgements) {
+            dispatch(claimed, judgement, lookUp: stored, day: day, context: context)
+        }
+    }
+
+    private func dispatch(_ claimed: ClaimedRecord, _ judgement: Judgement, lookUp stored: StoredAlerts?, day: String,
+                          context: EventContext) {
         var alreadyStored = Set<String>()
         var verdicts: [TripDecision] = []
         if case .accepted(let record, _, let decisions, let repeated) = judgement {
@@ -143,10 +185,9 @@ final class IntakeLoop: @unchecked Sendable {
                 }
             }
         }
-        let day = Spool.day(of: Date(), in: rules.config.timeZone)
         let eventStored = state.isQuarantineEventStored(claimed.name)
         let item = Dispatch(claimed, judgement: judgement, alreadyStored: alreadyStored, verdicts: verdicts, day: day,
-                            context: context(), eventStored: eventStored)
+                            context: context, eventStored: eventStored)
         if case .refused(let reason) = judgement, !eventStored {
             DaemonLog.event(4, "\(claimed.name): quarantined: \(reason)")
         }
@@ -155,7 +196,7 @@ final class IntakeLoop: @unchecked Sendable {
         let settler = self.settler
         while true {
             do {
-                try writer.submit(building: item.entries) { report in settler.deliver(item, report) }
+                try writer.submit(building: { item.entries() }) { report in settler.deliver(item, report) }
                 catchUp.note(item.alerts, config: rules.config)
                 return
             } catch JournalWriter.Refusal.full {
@@ -168,6 +209,7 @@ final class IntakeLoop: @unchecked Sendable {
             }
         }
     }
+
 
     /// Swaps in the generation the rule watcher compiled, if any (intake thread only), and
     /// publishes its station code for the events other threads announce.
@@ -203,7 +245,7 @@ final class IntakeLoop: @unchecked Sendable {
             troubleOnce("\(error)")
         }
         do {
-            for claimed in try spool.claimUndecodableNames() { dispatch(claimed, lookUp: nil) }
+            dispatch(try spool.claimUndecodableNames(), lookUp: nil)
         } catch {
             troubleOnce("\(error)")
         }
@@ -260,6 +302,7 @@ final class IntakeLoop: @unchecked Sendable {
     /// Processes again every record left in cur/, sending only the alerts the journal lacks.
     /// Waits for records in flight first, so nothing in cur/ is being worked on meanwhile.
     func recover() {
+        finishStoring()
         guard state.waitUntilSettled(timeout: 30) else {
             state.markUnfinishedLeft()
             return
@@ -302,7 +345,7 @@ final class IntakeLoop: @unchecked Sendable {
         for name in names {
             state.beat()
             do {
-                if let claimed = try spool.resume(name) { dispatch(claimed, lookUp: stored) }
+                if let claimed = try spool.resume(name) { dispatch([claimed], lookUp: stored) }
             } catch {
                 trouble("\(error)")
             }

@@ -128,10 +128,7 @@ public enum JournalText {
     /// The daemon's crash recovery must compare journal values with values passed through
     /// this same function (`Alert.journalRecordID`), never with the raw record id.
     public static func mask(_ text: String) -> String {
-        // Most journal text has fewer than 15 digits: count them first, without copying.
-        var digitCount = 0
-        for s in text.unicodeScalars where isDigit(s) { digitCount += 1 }
-        guard digitCount >= minimumDigits else { return text }
+        guard hasLongRun(text) else { return text }
         let scalars = Array(text.unicodeScalars)
         var out = String.UnicodeScalarView()
         var i = 0
@@ -201,6 +198,29 @@ public enum JournalText {
             i = end
         }
         return String(out)
+    }
+
+    /// Whether some run (as `mask` joins digit groups) holds 15 digits or more: most journal
+    /// text has none, though it may hold many digits in all (a trip id, a plate, counts), and
+    /// is then returned as it is, without a copy (the copy was the daemon's largest cost of
+    /// building a record's entries). Never false where `mask` would change something.
+    static func hasLongRun(_ text: String) -> Bool {
+        var digits = 0, separators = 0
+        for s in text.unicodeScalars {
+            if isDigit(s) {
+                digits += 1
+                if digits >= minimumDigits { return true }
+                separators = 0
+            } else if digits == 0 || isIgnorable(s) {
+                continue
+            } else if isSeparator(s) && separators < maximumSeparators {
+                separators += 1
+            } else {
+                digits = 0
+                separators = 0
+            }
+        }
+        return false
     }
 
     /// First-generation cards have 15 digits; no shorter run can be an ID.

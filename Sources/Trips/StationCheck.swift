@@ -26,14 +26,50 @@ public struct StationCheck {
         public var outcome: TripStore.Outcome
     }
 
+    /// Why the store could not take a record: its alerts stand, no trip was decided.
+    public struct StoreFailure: Error, CustomStringConvertible {
+        /// The record's alerts as `check` would have given them (REC-001 included).
+        public let alerts: [Alert]
+        public let error: Error
+        public var description: String { "\(error)" }
+    }
+
     /// - Parameter bytes: the file's bytes, kept by the store for later joins.
     public func check(_ record: Records.Record, bytes: [UInt8]) throws -> Result {
-        var alerts = rules.evaluate(record)
-        if let other = rules.otherStationAlert(record) { alerts.append(other) }
-        let ingested = try store.ingest(record, bytes: bytes, alerts: alerts, rules: rules)
-        if case .conflict(let sha, let file) = ingested.outcome {
-            alerts.append(rules.resentAlert(record, storedSHA256: sha, storedFile: file))
+        try check([(record, bytes)])[0].get()
+    }
+
+    /// Records in stream order, as `check(_:bytes:)` one after the other, stored in one
+    /// transaction (the daemon's intake groups a burst so).
+    public func check(_ records: [(record: Records.Record, bytes: [UInt8])]) -> [Swift.Result<Result, StoreFailure>] {
+        let arrivals = self.arrivals(records)
+        return results(arrivals, store.ingest(arrivals, rules: rules))
+    }
+
+    /// The first half of `check`: each record's alerts (its rules', REC-001), ready for the store.
+    /// Needs nothing of the store, so the daemon works on the next group while the store takes
+    /// this one.
+    public func arrivals(_ records: [(record: Records.Record, bytes: [UInt8])]) -> [TripStore.Arrival] {
+        records.map { record, bytes in
+            var alerts = rules.evaluate(record)
+            if let other = rules.otherStationAlert(record) { alerts.append(other) }
+            return TripStore.Arrival(record, bytes: bytes, alerts: alerts, rules: rules)
         }
-        return Result(alerts: alerts, decisions: ingested.decisions, outcome: ingested.outcome)
+    }
+
+    /// The second half: what the store made of each arrival (REC-002 for a resent id).
+    public func results(_ arrivals: [TripStore.Arrival], _ ingested: [Swift.Result<TripStore.Ingested, Error>]) -> [Swift.Result<Result, StoreFailure>] {
+        zip(arrivals, ingested).map { arrival, ingested in
+            var alerts = arrival.alerts
+            switch ingested {
+            case .failure(let error):
+                return .failure(StoreFailure(alerts: alerts, error: error))
+            case .success(let ingested):
+                if case .conflict(let sha, let file) = ingested.outcome {
+                    alerts.append(rules.resentAlert(arrival.record, storedSHA256: sha, storedFile: file))
+                }
+                return .success(Result(alerts: alerts, decisions: ingested.decisions, outcome: ingested.outcome))
+            }
+        }
     }
 }

@@ -63,7 +63,7 @@ extension TripStore {
                 return StoredRecordSummary(
                     kind: row["kind"], recordID: row["record_id"], recordedAtMicros: row["recorded_at"],
                     stationDay: row["station_day"], tripID: row["trip_id"], plate: row["plate_no"], driverID: row["driver_id"],
-                    alerts: (try? JSONDecoder().decode([RecordAlert].self, from: Data(alertsText.utf8))) ?? [])
+                    alerts: (try? TripStore.alerts(fromText: alertsText)) ?? [])
             }
         }
     }

@@ -69,6 +69,8 @@ public final class TripStore: @unchecked Sendable {
     /// again each time would cost more than the join. Bounded; cleared when full.
     private var decoded: [String: Record] = [:]
     private let cacheLock = NSLock()
+    /// Where `ingestAhead` stores its groups, one after the other.
+    private let queue = DispatchQueue(label: "trip-store")
     private static let cacheLimit = 8192
 
     /// Opens (or creates) `DIR/trips.sqlite`; an in-memory store when `directory` is nil
@@ -182,37 +184,138 @@ public final class TripStore: @unchecked Sendable {
                 CREATE INDEX decision_day ON decision(departure_day);
                 """)
         }
+        // v2: every record paid for two index entries that few use: departure_day was never
+        // looked up in `record` (decisions have their own), and only driver records have a
+        // driver_id. Fewer entries per insert: the store's share of a burst.
+        m.registerMigration("v2") { db in
+            try db.execute(sql: """
+                DROP INDEX record_departure_day;
+                DROP INDEX record_driver;
+                CREATE INDEX record_driver ON record(driver_id, kind, recorded_at) WHERE driver_id IS NOT NULL;
+                """)
+        }
         return m
     }
 
     // MARK: - Writing
 
+    /// One record on its way into the store, with its row worked out beforehand: made on the
+    /// daemon's intake thread, so the store's thread (the busier of the two in a burst) only
+    /// runs SQL and the trip rules.
+    public struct Arrival: Sendable {
+        public let record: Records.Record
+        public let alerts: [Alert]
+        fileprivate let bytes: Data
+        fileprivate let alertsText: String
+        fileprivate let stationDay: String
+        fileprivate let departure: (at: Int64, scheduled: Int64?, day: String)?
+        fileprivate let driverIDs: [String]
+
+        /// - Parameter bytes: the file's bytes (kept, so the record can be decoded again for later joins).
+        public init(_ record: Records.Record, bytes: [UInt8], alerts: [Alert], rules: RuleGeneration) {
+            self.record = record
+            self.alerts = alerts
+            self.bytes = Data(bytes)
+            alertsText = TripStore.alertsText(alerts.map(RecordAlert.init))
+            stationDay = rules.stationDate(record.recordedAt).description
+            if record.kind == .departure, let at = Trip.departureTime(of: record) {
+                departure = (TripStore.micros(at), record.timestamp(atPath: "scheduled_departure_at").map(TripStore.micros),
+                             rules.stationDate(at).description)
+            } else {
+                departure = nil
+            }
+            if record.kind == .departure, case .array(let ids)? = record.body["driver_ids"] {
+                var seen = Set<String>()
+                driverIDs = ids.compactMap(\.stringValue).filter { seen.insert($0).inserted }
+            } else {
+                driverIDs = []
+            }
+            _ = record.sha256  // hashed here, not on the store's thread
+        }
+    }
+
     /// Stores a record with its alerts and decides every trip it may change.
-    /// - Parameters:
-    ///   - bytes: the file's bytes (kept, so the record can be decoded again for later joins).
-    ///   - decide: false while rebuilding from done/ (the decisions then are history, not news).
+    /// - Parameter decide: false while rebuilding from done/ (the decisions then are history, not news).
     public func ingest(_ record: Records.Record, bytes: [UInt8], alerts: [Alert], rules: RuleGeneration,
                        decide: Bool = true) throws -> Ingested {
-        try db.write { db in
-            if let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT sha256, file_name FROM record WHERE record_id = ?"),
-                                          arguments: [record.id]) {
-                let sha: String = row["sha256"]
-                if sha == record.sha256 {
-                    return Ingested(outcome: .repeated, decisions: try decisions(causedBy: record.id, db))
+        try ingest([Arrival(record, bytes: bytes, alerts: alerts, rules: rules)], rules: rules, decide: decide)[0].get()
+    }
+
+    /// Stores records in the given order, each as `ingest(_:bytes:alerts:rules:decide:)` would,
+    /// in one transaction: a burst pays for one commit (the WAL's frames and the SQLite lock)
+    /// per group instead of one per record, the largest cost of the store in a burst. Each
+    /// record has a savepoint of its own, so one that fails leaves the others stored.
+    /// - Returns: one result per arrival, in order; every one fails if the commit does.
+    public func ingest(_ arrivals: [Arrival], rules: RuleGeneration, decide: Bool = true) -> [Result<Ingested, Error>] {
+        do {
+            return try db.write { db in
+                arrivals.map { arrival in
+                    var result: Result<Ingested, Error>!
+                    do {
+                        try db.inSavepoint {
+                            result = .success(try ingest(arrival, rules: rules, decide: decide, db))
+                            return .commit
+                        }
+                    } catch {
+                        // Rolled back to the savepoint; a failing disk fails the commit below too.
+                        result = .failure(error)
+                    }
+                    return result
                 }
-                return Ingested(outcome: .conflict(storedSHA256: sha, storedFile: row["file_name"]), decisions: [])
             }
-            try insert(record, bytes: bytes, alerts: alerts, rules: rules, db)
-            guard decide else { return Ingested(outcome: .stored, decisions: []) }
-            var made: [TripDecision] = []
-            for tripID in try affectedTrips(by: record, db) {
-                guard let trip = try join(tripID, rules: rules, db), counts(record, in: trip) else { continue }
-                let decision = rules.decide(trip)
-                try store(decision, trip: trip, cause: record, db)
-                made.append(decision)
-            }
-            return Ingested(outcome: .stored, decisions: made)
+        } catch {
+            return arrivals.map { _ in .failure(error) }
         }
+    }
+
+    /// A group being stored on the store's own thread (`ingestAhead`).
+    public final class PendingIngest: @unchecked Sendable {
+        private let done = DispatchSemaphore(value: 0)
+        private var results: [Result<Ingested, Error>] = []
+
+        fileprivate func finish(_ results: [Result<Ingested, Error>]) {
+            self.results = results
+            done.signal()
+        }
+
+        /// The group's results, as `ingest(_:rules:decide:)` returns them, once stored.
+        public func wait() -> [Result<Ingested, Error>] {
+            done.wait()
+            done.signal()  // a second wait returns at once
+            return results
+        }
+    }
+
+    /// `ingest(_:rules:)` on the store's own thread, so the daemon's intake judges the next
+    /// group meanwhile (on two cores the store's work and the rules' no longer add up). Groups
+    /// are stored in the order they are handed over.
+    public func ingestAhead(_ arrivals: [Arrival], rules: RuleGeneration) -> PendingIngest {
+        let pending = PendingIngest()
+        nonisolated(unsafe) let rules = rules  // immutable once compiled
+        queue.async { pending.finish(self.ingest(arrivals, rules: rules)) }
+        return pending
+    }
+
+    private func ingest(_ arrival: Arrival, rules: RuleGeneration, decide: Bool, _ db: Database) throws -> Ingested {
+        let record = arrival.record
+        if let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT sha256, file_name FROM record WHERE record_id = ?"),
+                                      arguments: [record.id]) {
+            let sha: String = row["sha256"]
+            if sha == record.sha256 {
+                return Ingested(outcome: .repeated, decisions: try decisions(causedBy: record.id, db))
+            }
+            return Ingested(outcome: .conflict(storedSHA256: sha, storedFile: row["file_name"]), decisions: [])
+        }
+        try insert(arrival, db)
+        guard decide else { return Ingested(outcome: .stored, decisions: []) }
+        var made: [TripDecision] = []
+        for tripID in try affectedTrips(by: record, db) {
+            guard let trip = try join(tripID, rules: rules, db), counts(record, in: trip) else { continue }
+            let decision = rules.decide(trip)
+            try store(decision, trip: trip, cause: record, db)
+            made.append(decision)
+        }
+        return Ingested(outcome: .stored, decisions: made)
     }
 
     /// Decides every trip of the store once more and stores the decisions (after a rebuild from
@@ -245,14 +348,8 @@ public final class TripStore: @unchecked Sendable {
         }
     }
 
-    private func insert(_ record: Record, bytes: [UInt8], alerts: [Alert], rules: RuleGeneration, _ db: Database) throws {
-        var departureAt: Int64?, scheduledAt: Int64?, departureDay: String?
-        if record.kind == .departure, let at = Trip.departureTime(of: record) {
-            departureAt = TripStore.micros(at)
-            scheduledAt = record.timestamp(atPath: "scheduled_departure_at").map(TripStore.micros)
-            departureDay = rules.stationDate(at).description
-        }
-        let alertsJSON = String(decoding: try JSONEncoder().encode(alerts.map(RecordAlert.init)), as: UTF8.self)
+    private func insert(_ arrival: Arrival, _ db: Database) throws {
+        let record = arrival.record
         // Cached statements: compiling SQL cost more than running it (bench/trips profile).
         try db.cachedStatement(sql: """
             INSERT INTO record (record_id, sha256, kind, station_code, trip_id, plate_no, driver_id, bag_id, recorded_at,
@@ -260,13 +357,12 @@ public final class TripStore: @unchecked Sendable {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [record.id, record.sha256, record.kind.rawValue, record.stationCode, record.tripID, record.plateNo,
                              record.body["driver_id"]?.stringValue, record.body["bag_id"]?.stringValue,
-                             TripStore.micros(record.recordedAt), rules.stationDate(record.recordedAt).description,
-                             departureAt, scheduledAt, departureDay, record.fileName, Data(bytes), alertsJSON])
-        if record.kind == .departure, case .array(let ids)? = record.body["driver_ids"] {
-            for id in Set(ids.compactMap(\.stringValue)) {
-                try db.cachedStatement(sql: "INSERT INTO departure_driver (record_id, driver_id) VALUES (?, ?)")
-                    .execute(arguments: [record.id, id])
-            }
+                             TripStore.micros(record.recordedAt), arrival.stationDay,
+                             arrival.departure?.at, arrival.departure?.scheduled, arrival.departure?.day, record.fileName,
+                             arrival.bytes, arrival.alertsText])
+        for id in arrival.driverIDs {
+            try db.cachedStatement(sql: "INSERT INTO departure_driver (record_id, driver_id) VALUES (?, ?)")
+                .execute(arguments: [record.id, id])
         }
         remember(record)
     }
@@ -372,7 +468,7 @@ public final class TripStore: @unchecked Sendable {
     private func joined(_ row: Row, _ db: Database) throws -> JoinedRecord? {
         let id: String = row["record_id"]
         let alertsText: String = row["alerts"]
-        let alerts = try JSONDecoder().decode([RecordAlert].self, from: Data(alertsText.utf8))
+        let alerts = try TripStore.alerts(fromText: alertsText)
         if let r = cached(id) { return JoinedRecord(record: r, alerts: alerts) }
         guard let bytes = try Data.fetchOne(db.cachedStatement(sql: "SELECT bytes FROM record WHERE record_id = ?"), arguments: [id]),
               case .success(let record) = RecordDecoder.decode([UInt8](bytes), fileName: row["file_name"]) else {
@@ -391,6 +487,21 @@ public final class TripStore: @unchecked Sendable {
         cacheLock.lock(); defer { cacheLock.unlock() }
         if decoded.count >= TripStore.cacheLimit { decoded.removeAll(keepingCapacity: true) }
         decoded[record.id] = record
+    }
+
+    // MARK: - Alerts as stored
+
+    /// A record's alerts as the `alerts` column holds them (JSON). Most records have none, and
+    /// Foundation's JSON coders cost more to set up than the empty list costs to write.
+    static func alertsText(_ alerts: [RecordAlert]) -> String {
+        // Three strings per alert: JSONEncoder throws only for values JSON cannot hold
+        // (non-finite numbers), so the fallback is never taken.
+        guard !alerts.isEmpty, let data = try? JSONEncoder().encode(alerts) else { return "[]" }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static func alerts(fromText text: String) throws -> [RecordAlert] {
+        text == "[]" ? [] : try JSONDecoder().decode([RecordAlert].self, from: Data(text.utf8))
     }
 
     // MARK: - Times

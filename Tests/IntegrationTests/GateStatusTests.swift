@@ -179,7 +179,7 @@ final class GateStatusTests: XCTestCase {
             db.execute("ROLLBACK")
             """
         let writer = try Child("/usr/bin/python3", ["-c", script, scene.state + "/trips.sqlite", ready, done])
-        defer { FileManager.default.createFile(atPath: done, contents: nil); writer.wait() }
+        defer { _ = FileManager.default.createFile(atPath: done, contents: nil); _ = writer.wait() }
         XCTAssertTrue(waitUntil(timeout: 30) { FileManager.default.fileExists(atPath: ready) || !writer.isRunning },
                       "the writer did not start")
         XCTAssertTrue(writer.isRunning, "the writer could not take the write lock")
@@ -189,7 +189,7 @@ final class GateStatusTests: XCTestCase {
         let board = try scene.run(["board", "--date", "2026-10-01"])
         XCTAssertEqual(board.status, 0, board.out + board.err)
         XCTAssertTrue(board.out.contains("2 trips: 1 HOLD, 1 RELEASE"), board.out)
-        FileManager.default.createFile(atPath: done, contents: nil)
+        _ = FileManager.default.createFile(atPath: done, contents: nil)
         XCTAssertEqual(writer.wait(), 0, "the writer failed")
     }
 

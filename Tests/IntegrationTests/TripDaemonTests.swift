@@ -136,7 +136,9 @@ final class TripDaemonTests: XCTestCase {
     }
 
     func testTripVerdictsSurviveKillsAtRandomMoments() throws {
-        let trips = max(1, Int(ProcessInfo.processInfo.environment["SG_KILL_TRIPS"] ?? "") ?? 40)
+        // Enough records that the kills land mid-stream: a burst is stored in groups of up to
+        // 32 records per transaction, so a kill can find a committed group not yet sent.
+        let trips = max(1, Int(ProcessInfo.processInfo.environment["SG_KILL_TRIPS"] ?? "") ?? 160)
         let scene = try shippedScene("tripkill")
         defer { scene.remove() }
         var generator = SystemRandomNumberGenerator()
@@ -150,7 +152,7 @@ final class TripDaemonTests: XCTestCase {
         var daemon = try DaemonProcess(scene)
         XCTAssertTrue(daemon.waitUntilStarted(), daemon.log)
         while scene.settledCount() < staged.count && kills < 40 {
-            Thread.sleep(forTimeInterval: Double.random(in: 0.05...0.4, using: &generator))
+            Thread.sleep(forTimeInterval: Double.random(in: 0.02...0.25, using: &generator))
             if scene.settledCount() >= staged.count { break }
             daemon.killHard()
             kills += 1

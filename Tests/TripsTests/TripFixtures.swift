@@ -91,6 +91,30 @@ final class TripStream {
         return ingested.outcome == .stored ? ingested.decisions : []
     }
 
+    /// Feeds records as one group, in one transaction (TripStore.ingest(_:rules:), as the
+    /// daemon stores a burst); returns each record's outcome.
+    @discardableResult
+    func feedGroup(_ objects: [[String: Any]], file: StaticString = #filePath, line: UInt = #line) throws -> [TripStore.Outcome] {
+        var arrivals: [TripStore.Arrival] = []
+        for object in objects {
+            let bytes = TripFixtures.bytes(object)
+            switch RecordDecoder.decode(bytes, fileName: "\(object["record_id"] ?? "x").json") {
+            case .success(let record):
+                arrivals.append(TripStore.Arrival(record, bytes: bytes, alerts: rules.evaluate(record), rules: rules))
+            case .failure(let e):
+                XCTFail("fixture refused: \(e.reason)", file: file, line: line)
+            }
+        }
+        var made: [TripStore.Outcome] = []
+        for result in store.ingest(arrivals, rules: rules) {
+            let ingested = try result.get()
+            outcomes.append(ingested.outcome)
+            made.append(ingested.outcome)
+            if ingested.outcome == .stored { decisions += ingested.decisions }
+        }
+        return made
+    }
+
     /// The last decision about `trip`.
     func verdict(_ trip: String) -> TripDecision? { decisions.last { $0.tripID == trip } }
 }

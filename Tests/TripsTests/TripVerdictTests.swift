@@ -191,6 +191,43 @@ final class TripVerdictTests: XCTestCase {
         XCTAssertEqual(held.plate, "粤B54321")
     }
 
+    /// The daemon stores a burst's records in one transaction: in every order, and split into
+    /// groups anywhere, the decisions are those of the records stored one by one.
+    func testAGroupInOneTransactionDecidesAsRecordsOneByOne() throws {
+        var suspended = TripFixtures.cleanTrip()
+        var licence = suspended["driver2"]!["licence"] as! [String: Any]
+        licence["status"] = "suspended"
+        suspended["driver2"]!["licence"] = licence
+        for records in [TripFixtures.cleanTrip(), suspended] {
+            for order in TripFixtures.permutations(Array(records.keys).sorted()) {
+                let single = try TripStream()
+                for name in order { try single.feed(records[name]!) }
+                let split = order.count > 1 ? (order.firstIndex(of: "departure")! % (order.count - 1)) + 1 : 1
+                let grouped = try TripStream()
+                try grouped.feedGroup(order[..<split].map { records[$0]! })
+                try grouped.feedGroup(order[split...].map { records[$0]! })
+                XCTAssertEqual(grouped.decisions.map(\.verdict), single.decisions.map(\.verdict), "order \(order), split at \(split)")
+                XCTAssertEqual(grouped.decisions.map(\.message), single.decisions.map(\.message), "order \(order)")
+                XCTAssertEqual(grouped.outcomes, single.outcomes)
+            }
+        }
+    }
+
+    /// In one group, a record sent twice is stored once (`repeated`), and the same id with
+    /// other bytes is a `conflict`; the group's other records are stored and decide the trip.
+    func testAGroupHoldsRepeatsAndConflictsLikeSeparateRecords() throws {
+        let r = TripFixtures.cleanTrip()
+        var changed = r["luggage"]!
+        changed["bag_kind"] = "carry_on"
+        let stream = try TripStream()
+        let outcomes = try stream.feedGroup([r["vehicle"]!, r["driver1"]!, r["driver1"]!, r["driver2"]!, r["luggage"]!, changed, r["departure"]!])
+        XCTAssertEqual(outcomes.count, 7)
+        XCTAssertEqual(outcomes[2], .repeated)
+        guard case .conflict = outcomes[5] else { return XCTFail("the resent bag with other bytes: \(outcomes[5])") }
+        XCTAssertEqual(outcomes.filter { $0 == .stored }.count, 5)
+        XCTAssertEqual(stream.verdict(trip)?.verdict, .release, stream.verdict(trip)?.message ?? "no decision")
+    }
+
     func testOneUnscreenedBagInTheHoldHoldsTheBus() throws {
         var r = TripFixtures.cleanTrip()
         r["departure"]!["loaded_bag_count"] = 2
