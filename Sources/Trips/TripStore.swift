@@ -118,6 +118,9 @@ public final class TripStore: @unchecked Sendable {
         var config = Configuration()
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // Each record of a group has a savepoint; its statement journal (a copy of every page
+            // the record touches) stays in memory instead of two pwrite(2)s per page to a temp file.
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
             // Persistent WAL: -wal and -shm stay when the daemon closes the store, so `status` and
             // `board` (read-only, as a gate officer in the daemon's group) can open it while the
             // daemon is stopped too; without them SQLite needs write access to the directory.
