@@ -133,7 +133,12 @@ final class IntakeLoop: @unchecked Sendable {
                 trouble("\(error)")
             }
         }
-        guard !group.isEmpty else { return }
+        guard !group.isEmpty else {
+            // No room beside the group being stored (or every name was taken meanwhile): send
+            // that group on, so the loop waits for room on records in flight, never spins.
+            finishStoring()
+            return
+        }
         adoptPendingRules()  // between groups only
         let judged = JudgedGroup(group, station: StationCheck(rules: rules, store: store))
         let context = self.context()
