@@ -48,7 +48,7 @@ let package = Package(
         .testTarget(name: "RecordsTests", dependencies: ["Records"], exclude: ["Corpus"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Records", "CEL"]),
         .testTarget(name: "SpoolTests", dependencies: ["Spool"]),
-        .testTarget(name: "TripsTests", dependencies: ["Trips", "Rules", "Records"]),
+        .testTarget(name: "TripsTests", dependencies: ["Trips", "Rules", "Records", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "SystemdTests", dependencies: ["Systemd"]),
         .testTarget(name: "IntegrationTests", dependencies: ["Daemon", "Rules", "Records", "Spool", "Systemd", "Trips"]),
     ],
