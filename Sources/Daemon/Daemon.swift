@@ -31,11 +31,12 @@
 //   records wait in cur/ and new/ and the daemon retries with backoff (0.5 s doubling to 8 s).
 //   No fsync per record: settles are deferred and the spool is synced once per group (a lost
 //   settle only means the record is processed again, and the look-up makes that safe).
-//   A record quarantined just before a crash may have its record-quarantined event written
-//   twice (events are not looked up; alerts are). Without root journald refuses to
-//   synchronize: records are then settled once their entries are handed over, and recovery
-//   waits for a marker entry instead (JournalBarrier); if the journal is unreadable for the
-//   user, recovery re-sends (duplicates, never losses) and says so. done/ day folders older
+//   A refused record's record-quarantined event carries its claim mark (SG_CLAIM: this very
+//   file in cur/), and recovery looks it up like alerts, so a crash or an outage does not
+//   announce it twice. Without root journald refuses to synchronize: records are then settled
+//   once their entries are handed over, and recovery waits for a marker entry instead
+//   (JournalBarrier, sent again each second while journald's rate limit drops it); if the
+//   journal is unreadable for the user, recovery re-sends (duplicates, never losses) and says so. done/ day folders older
 //   than done_retention_days are pruned once a station day.
 // SEE ALSO
 //   spec/interfaces.md §1 (spool), §2 (journal), §3 (rule reload); docs/architecture.md.
@@ -216,11 +217,12 @@ public final class Daemon {
             let message = en
                 ? "\(why): rebuilt \(store.path ?? "the trip store") from done/ of the last \(rules.config.tripRetentionDays) days: \(s.records) records, \(s.trips) trips decided, \(s.skipped) files skipped"
                 : "\(why)：已根据 done/ 最近 \(rules.config.tripRetentionDays) 天的记录重建班次库 \(store.path ?? "")：记录 \(s.records) 条，判定班次 \(s.trips) 个，跳过文件 \(s.skipped) 个"
-            DaemonLog.notice(message)
+            DaemonLog.event(5, message)
             loop.announce(.tripStoreRebuilt, message, [("SG_RECORDS", String(s.records)), ("SG_TRIPS", String(s.trips))])
         } catch {
-            DaemonLog.warning("\(store.path ?? "trip store"): rebuilding from done/ failed: \(error); trips are decided from new records only")
-            loop.announce(.spoolTrouble, "rebuilding the trip store from done/ failed: \(error)")
+            let message = "\(store.path ?? "trip store"): rebuilding from done/ failed: \(error); trips are decided from new records only"
+            DaemonLog.event(4, message)
+            loop.announce(.spoolTrouble, message)
         }
     }
 }

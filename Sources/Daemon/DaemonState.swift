@@ -89,6 +89,13 @@ final class DaemonState: @unchecked Sendable {
         }
     }
     func journalUp() { locked { _journal = .up } }
+    /// A recovery after an outage failed: the outage goes on from its first failure, so that
+    /// journal-unavailable reports its whole length.
+    func outageContinues(_ outage: JournalState) {
+        locked {
+            if case .down = _journal, case .down = outage { _journal = outage }
+        }
+    }
 
     // MARK: - Records
 

@@ -110,7 +110,8 @@ struct Dispatch: Sendable {
     ///   - context: what the daemon's own events carry (spool, station, rules version).
     ///   - verdicts: the decisions to journal (the caller leaves out those already journaled).
     ///   - eventStored: journald already holds this refused record's record-quarantined event
-    ///     (its settle failed and is being retried): it is not sent again.
+    ///     (its settle failed and is being retried, or recovery found it by its SG_CLAIM): it
+    ///     is not sent again.
     init(_ claimed: ClaimedRecord, judgement: Judgement, alreadyStored: Set<String> = [], verdicts decisions: [TripDecision] = [],
          day: String, context: EventContext, eventStored: Bool = false) {
         self.claimed = claimed
@@ -133,7 +134,7 @@ struct Dispatch: Sendable {
             event = eventStored ? nil : DaemonEvent.recordQuarantined.fields(
                 message: DaemonText.recordQuarantined(context.language, name: claimed.name, reason: reason),
                 spool: context.spool, station: context.station, rulesVersion: context.rulesVersion,
-                extra: [("SG_SPOOL_FILE", claimed.name), ("SG_REASON", reason)])
+                extra: [("SG_SPOOL_FILE", claimed.name), ("SG_REASON", reason), ("SG_CLAIM", claimed.mark)])
         }
     }
 

@@ -190,7 +190,16 @@ final class IntakeLoop: @unchecked Sendable {
                 }
             }
         }
-        let eventStored = state.isQuarantineEventStored(claimed.name)
+        var eventStored = state.isQuarantineEventStored(claimed.name)
+        if !eventStored, case .refused = judgement, let stored, !claimed.mark.isEmpty {
+            // Recovery: the event may have been stored before journald went away or the daemon
+            // was killed; this very file (same claim mark) is not announced twice.
+            do {
+                eventStored = try stored.quarantineEventStored(claim: claimed.mark)
+            } catch {
+                trouble(DaemonText.lookupFailed(rules.config.language, name: claimed.name, error: "\(error)"))
+            }
+        }
         let item = Dispatch(claimed, judgement: judgement, alreadyStored: alreadyStored, verdicts: verdicts, day: day,
                             context: context, eventStored: eventStored)
         if case .refused(let reason) = judgement, !eventStored {
@@ -332,7 +341,7 @@ final class IntakeLoop: @unchecked Sendable {
         } catch {
             // Not root (journald's varlink socket is root's only): a marker entry does the same.
             do {
-                try JournalBarrier.pass(journal)
+                try JournalBarrier.pass(journal, beat: state.beat)
             } catch {
                 // Re-sending is the safe side: a duplicate alert, never a lost one.
                 DaemonLog.warning("cannot make sure journald stored what was sent (\(error)); the journal may be unreadable for this user (group systemd-journal?), so alerts already sent may be sent again")
@@ -368,9 +377,13 @@ final class IntakeLoop: @unchecked Sendable {
         let outage = state.journal
         state.journalUp()
         recover()
-        if case .down = state.journal { return }  // still not there
+        if case .down = state.journal {  // still not there
+            state.outageContinues(outage)
+            return
+        }
         guard !state.takeUnfinishedLeft() else {
             state.journalDown("records still unsettled after recovery")
+            state.outageContinues(outage)
             return
         }
         backoff = 0.5

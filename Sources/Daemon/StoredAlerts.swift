@@ -43,6 +43,18 @@ final class StoredAlerts {
     /// Stands for the record's `record-checked` entry among the rule ids (no rule id has a space).
     static let recordCheckedKey = "record-checked event"
 
+    /// Whether the record-quarantined event of the claim `mark` (ClaimedRecord.mark: this
+    /// very file in cur/) is stored.
+    func quarantineEventStored(claim mark: String) throws -> Bool {
+        reader.removeMatches()
+        try reader.addMatch("SG_CLAIM", mark)
+        try reader.addMatch("SG_EVENT", DaemonEvent.recordQuarantined.rawValue)
+        try reader.addMatch("SYSLOG_IDENTIFIER", "stationguard")
+        try reader.addMatch("_UID", String(getuid()))
+        try reader.seekHead()
+        return try reader.next() != nil
+    }
+
     /// The trips (`SG_TRIP`, masked as written) whose verdict caused by `record` is stored.
     func verdictTrips(causedBy record: Record) throws -> Set<String> {
         reader.removeMatches()
@@ -64,24 +76,66 @@ final class StoredAlerts {
 /// entry and reads until it is there. journald reads its socket in order, so once the marker
 /// is readable, everything sent before it (by this process or one that was killed) is too.
 /// Used for recovery when `Journal.synchronize()` is refused (its varlink socket is root's only).
+///
+/// journald's rate limit drops the marker like any other entry of the unit, so the marker is
+/// sent again each second: the first copy let through after the limit's interval ends the wait
+/// (a later copy proves as much as the first). Only when none of this user's stationguard
+/// entries is readable at all is the journal taken as unreadable, after `timeout`; otherwise
+/// the wait goes on up to `patience` (journald's default interval is 30 s).
 enum JournalBarrier {
-    /// - Throws: `JournalError` when the marker cannot be sent, or `BarrierTimeout`.
-    static func pass(_ journal: Journal, timeout: Double = 10) throws {
+    /// - Parameter beat: called while waiting (the watchdog's heartbeat).
+    /// - Throws: `JournalError` when the marker cannot be sent or the journal opened,
+    ///   `BarrierTimeout` when it does not appear.
+    static func pass(_ journal: Journal, timeout: Double = 10, patience: Double = 70,
+                     beat: () -> Void = {}) throws {
         let marker = "\(getpid())-\(DaemonState.monotonicNow())"
-        try journal.send([.message("stationguard: recovery barrier \(marker)"), .priority(.info),
-                          .syslogIdentifier("stationguard"), JournalField("SG_BARRIER", marker)])
+        let fields: [JournalField] = [.message("stationguard: recovery barrier \(marker)"), .priority(.info),
+                                      .syslogIdentifier("stationguard"), JournalField("SG_BARRIER", marker)]
         let reader = try JournalReader()
         try reader.addMatch("SG_BARRIER", marker)
-        let deadline = DaemonState.monotonicNow() + timeout
-        while DaemonState.monotonicNow() < deadline {
+        let start = DaemonState.monotonicNow()
+        var sent = -Double.infinity
+        var readable: Bool?
+        while true {
+            let now = DaemonState.monotonicNow()
+            if now - sent >= 1 {
+                try journal.send(fields)
+                sent = now
+            }
             try reader.seekHead()
             if try reader.next() != nil { return }
+            if now - start >= timeout {
+                if readable == nil { readable = try ownEntriesReadable() }
+                if readable == false || now - start >= patience {
+                    throw BarrierTimeout(readable: readable ?? false, seconds: now - start)
+                }
+            }
+            beat()
             _ = try reader.wait(timeout: .milliseconds(100))
         }
-        throw BarrierTimeout()
+    }
+
+    /// Whether any stationguard entry this user sent is readable (a user outside the journal's
+    /// readers sees none, not even old ones).
+    private static func ownEntriesReadable() throws -> Bool {
+        let reader = try JournalReader()
+        try reader.addMatch("SYSLOG_IDENTIFIER", "stationguard")
+        try reader.addMatch("_UID", String(getuid()))
+        try reader.seekTail()
+        return try reader.previous() != nil
     }
 
     struct BarrierTimeout: Error, CustomStringConvertible {
-        var description: String { "the recovery marker did not appear in the journal within the timeout" }
+        /// Whether this user's earlier entries were readable (then journald kept dropping the
+        /// marker, e.g. under its rate limit, rather than the journal being closed to us).
+        var readable: Bool
+        var seconds: Double
+
+        var description: String {
+            let waited = String(format: "%.0f", seconds)
+            return readable
+                ? "the recovery marker, sent each second, did not appear in the journal within \(waited) s"
+                : "the recovery marker did not appear in the journal within \(waited) s, and none of this user's entries is readable"
+        }
     }
 }

@@ -15,6 +15,29 @@ public struct ClaimedRecord: Sendable, Equatable {
     /// The file name as the kiosk dropped it (the same in new/ and cur/), e.g. `A123.json`.
     public let name: String
     public let content: Content
+    /// This claim's file as the spool found it in cur/: inode and change time (the claim's
+    /// rename sets it), the same when the record is read again after a crash or an outage,
+    /// different for a new file of the same name or one written since. Empty when the file was
+    /// gone before it could be examined. Lets the daemon find its own earlier event for this
+    /// very file (SG_CLAIM), which a name or the bytes alone cannot tell from a resubmission.
+    public let mark: String
+
+    public init(name: String, content: Content, mark: String = "") {
+        self.name = name
+        self.content = content
+        self.mark = mark
+    }
+
+    /// Letters only (each hex digit 0–f written a–p): journal text is masked where it looks like
+    /// an ID number, and a mark must reach the journal and be found there as it is.
+    static func mark(of status: stat) -> String {
+        [UInt64(status.st_ino), UInt64(status.st_ctim.tv_sec), UInt64(status.st_ctim.tv_nsec)].map { value in
+            String(String(value, radix: 16).unicodeScalars.map { c -> Character in
+                let digit = c.value <= 57 ? c.value - 48 : c.value - 87
+                return Character(Unicode.Scalar(97 + digit)!)
+            })
+        }.joined(separator: "-")
+    }
 }
 
 extension Spool {
@@ -60,8 +83,9 @@ extension Spool {
         case .failure(.noEntry): return nil
         case .failure(let error): throw SpoolError.system("lstat", path, error)
         }
+        let mark = ClaimedRecord.mark(of: before)
         if let refusal = refusal(of: before) {
-            return ClaimedRecord(name: name, content: .unacceptable(reason: refusal))
+            return ClaimedRecord(name: name, content: .unacceptable(reason: refusal), mark: mark)
         }
 
         let fd: Int32
@@ -69,17 +93,17 @@ extension Spool {
         case .success(let opened): fd = opened
         case .failure(.noEntry): return nil
         case .failure(.symlinkLoop):
-            return ClaimedRecord(name: name, content: .unacceptable(reason: Spool.kindWords(S_IFLNK)))
+            return ClaimedRecord(name: name, content: .unacceptable(reason: Spool.kindWords(S_IFLNK)), mark: mark)
         case .failure(let error) where error == .accessDenied || error == .notPermitted:
             return ClaimedRecord(name: name, content: .unacceptable(
-                reason: "the file cannot be opened for reading (\(error)); check the kiosk's file permissions"))
+                reason: "the file cannot be opened for reading (\(error)); check the kiosk's file permissions"), mark: mark)
         case .failure(let error):
             throw SpoolError.system("open", path, error)
         }
         return try SystemCall.closeAfter(fd) {
             let status = try SystemCall.fstat(fd).orThrow("fstat", path)
             if let refusal = refusal(of: status) {
-                return ClaimedRecord(name: name, content: .unacceptable(reason: refusal))
+                return ClaimedRecord(name: name, content: .unacceptable(reason: refusal), mark: mark)
             }
             // Read one byte past the limit: a file still growing (in-place writer) is caught too.
             // Size the buffer by fstat, one byte over; grow only if the file grew, up to the cap.
@@ -97,10 +121,10 @@ extension Spool {
                 filled += count
             }
             if filled > sizeLimit {
-                return ClaimedRecord(name: name, content: .unacceptable(reason: tooLargeWords(nil)))
+                return ClaimedRecord(name: name, content: .unacceptable(reason: tooLargeWords(nil)), mark: mark)
             }
             bytes.removeSubrange(filled...)
-            return ClaimedRecord(name: name, content: .bytes(bytes))
+            return ClaimedRecord(name: name, content: .bytes(bytes), mark: mark)
         }
     }
 

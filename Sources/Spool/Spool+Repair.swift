@@ -34,8 +34,9 @@ extension Spool {
             guard Spool.isRecordName(escaped), escaped.utf8.count <= Spool.maximumNameBytes else { continue }
             switch SystemCall.renameNoReplace(fromBytes: Array(directory.utf8) + [UInt8(ascii: "/")] + bytes, path(.cur, escaped)) {
             case .success:
+                let mark = (try? SystemCall.lstat(path(.cur, escaped)).get()).map(ClaimedRecord.mark(of:)) ?? ""
                 claimed.append(ClaimedRecord(name: escaped, content: .unacceptable(
-                    reason: "the file name is not valid UTF-8 text (its bytes are shown as \\xNN in this name); it was not read")))
+                    reason: "the file name is not valid UTF-8 text (its bytes are shown as \\xNN in this name); it was not read"), mark: mark))
             case .failure(.noEntry), .failure(.exists):
                 continue
             case .failure(let error):

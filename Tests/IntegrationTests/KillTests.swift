@@ -43,6 +43,7 @@ final class KillTests: XCTestCase {
     func killTrials(_ scene: Scene, trials: Int, perTrial: Int, label: String) throws {
 
         var staged: [String] = []  // valid records, for the prediction
+        var broken: [String] = []  // invalid ones: each quarantined with one record-quarantined event
         var dropped = 0
         var kills = 0
         var midStream = 0  // kills that left records in new/ or cur/
@@ -51,8 +52,9 @@ final class KillTests: XCTestCase {
             for index in 0..<perTrial {
                 let name = "k\(trial)-\(index).json"
                 dropped += 1
-                if index % 50 == 49 {  // now and then a bad one, for quarantine
+                if index % 10 == 9 {  // now and then a bad one, for quarantine
                     try scene.drop(bytes: "{\"record_id\": \"k\(trial)-\(index)\", ", name: name)
+                    broken.append(name)
                     continue
                 }
                 let example = Fixtures.exampleNames[index % Fixtures.exampleNames.count]
@@ -95,7 +97,15 @@ final class KillTests: XCTestCase {
         let duplicated = counts.values.reduce(0) { $0 + max(0, $1 - 1) }
         let missing = predictedSet.filter { counts[$0] == nil }.count
         let unexpected = counts.keys.filter { !predictedSet.contains($0) }.count
-        print("\(label): trials \(trials), records \(dropped), kills \(kills), lost \(lost), duplicated \(duplicated), missing \(missing) (kills mid-stream \(midStream), unexpected \(unexpected); \(predicted.count) alerts predicted)")
+        // A refused record's event is looked up too (by SG_CLAIM): one per file, however the kills fell.
+        var events: [String: Int] = [:]
+        for name in try scene.journalEvents("record-quarantined").compactMap({ $0["SG_SPOOL_FILE"] }) { events[name, default: 0] += 1 }
+        let eventsRepeated = events.values.reduce(0) { $0 + max(0, $1 - 1) }
+        let eventsMissing = broken.filter { events[$0] == nil }.count
+        print("\(label): trials \(trials), records \(dropped), kills \(kills), lost \(lost), duplicated \(duplicated), missing \(missing) (kills mid-stream \(midStream), unexpected \(unexpected); \(predicted.count) alerts predicted); refused \(broken.count), record-quarantined events repeated \(eventsRepeated), missing \(eventsMissing)")
+        XCTAssertEqual(eventsRepeated, 0, "record-quarantined events written twice: \(events.filter { $0.value > 1 })")
+        XCTAssertEqual(eventsMissing, 0, "refused records without their record-quarantined event")
+        XCTAssertEqual(Set(events.keys), Set(broken))
         XCTAssertGreaterThan(midStream, 0, "no kill hit the daemon mid-stream")
         XCTAssertEqual(lost, 0, "records not settled")
         XCTAssertEqual(duplicated, 0, "alerts stored more than once")

@@ -168,6 +168,27 @@ final class ClaimSettleTests: XCTestCase {
         XCTAssertNil(try reopened.resume("left.json"))
     }
 
+    /// The claim mark names this very file in cur/: the same when it is read again after a
+    /// crash, another for a later file of the same name and bytes; letters only (journal text
+    /// masks digit runs that look like ID numbers).
+    func testClaimMarkIsStableForTheFileAndNewForAResubmission() throws {
+        let fixture = try SpoolFixture()
+        fixture.put("new", "M.json", "{not json")
+        let claimed = try XCTUnwrap(try fixture.spool.claim("M.json"))
+        XCTAssertFalse(claimed.mark.isEmpty)
+        XCTAssertTrue(claimed.mark.allSatisfy { $0 == "-" || ("a"..."p").contains($0) }, claimed.mark)
+        let reopened = try Spool(root: fixture.root)
+        XCTAssertEqual(try reopened.resume("M.json")?.mark, claimed.mark)
+        try reopened.settle(claimed, verdict: .quarantine(reason: "not JSON"))
+        fixture.put("new", "M.json", "{not json")
+        let again = try XCTUnwrap(try reopened.claim("M.json"))
+        XCTAssertNotEqual(again.mark, claimed.mark)
+        XCTAssertEqual(try fixture.spool.resume("M.json")?.mark, again.mark)
+        // A FIFO (refused unopened) has a mark too.
+        XCTAssertEqual(mkfifo(fixture.path("new", "F.json"), 0o644), 0)
+        XCTAssertFalse(try XCTUnwrap(try fixture.spool.claim("F.json")).mark.isEmpty)
+    }
+
     func testTwinArrivingWhileTheFirstIsInCurWaitsInNew() throws {
         let fixture = try SpoolFixture()
         fixture.put("cur", "A.json", "first")
