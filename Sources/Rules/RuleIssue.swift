@@ -31,5 +31,16 @@ public struct RuleIssue: Error, CustomStringConvertible, Equatable {
 public struct RuleLoadError: Error, CustomStringConvertible {
     public var issues: [RuleIssue]
     public init(issues: [RuleIssue]) { self.issues = issues }
-    public var description: String { issues.map(\.description).joined(separator: "\n") }
+    /// The first `listed` issues, then how many more there are: a file of thousands of broken
+    /// rules would otherwise make a megabyte of stderr and of the rules-rejected event's
+    /// SG_ISSUES field. The count is exact; `issues` keeps them all.
+    public var description: String {
+        var lines = issues.prefix(RuleLoadError.listed).map(\.description)
+        if issues.count > RuleLoadError.listed {
+            lines.append("… and \(issues.count - RuleLoadError.listed) more problems, not listed (the first \(RuleLoadError.listed) are)")
+        }
+        return lines.joined(separator: "\n")
+    }
+    /// Issues a description lists at most.
+    public static let listed = 100
 }

@@ -72,6 +72,32 @@ final class LoadBoundsTests: XCTestCase {
         }
     }
 
+    /// A file just inside the size limit holding thousands of broken rules: every problem is
+    /// counted, the first 100 listed (stderr and the rules-rejected event's SG_ISSUES stay
+    /// small), and loading it costs about what a good one does (timed in the closing figures,
+    /// not here).
+    func testThousandsOfBrokenRulesAreCountedAndTheListIsCapped() throws {
+        let s = Scratch()
+        var text = "ruleset: many\nrules:\n"
+        var count = 0
+        while text.utf8.count < YAMLDocument.sizeLimit - 200 {
+            text += "  - {id: M-\(count), title: t, kind: departure, when: 'record.nosuchfield > \(count)', severity: error, action: HOLD, message: m}\n"
+            count += 1
+        }
+        _ = s.write("v/many.yaml", text)
+        let began = Date()
+        do {
+            _ = try loadRules([s.path("v")])
+            XCTFail("the load should have failed")
+        } catch let error as RuleLoadError {
+            print("tried: \(count) broken rules in \(text.utf8.count) bytes: \(error.issues.count) issues in \(String(format: "%.2f", Date().timeIntervalSince(began))) s, description \(error.description.utf8.count) bytes")
+            XCTAssertEqual(error.issues.count, count)
+            let lines = error.description.split(separator: "\n")
+            XCTAssertEqual(lines.filter { $0.contains("undefined field 'nosuchfield'") }.count, RuleLoadError.listed)
+            XCTAssertEqual(lines.last.map(String.init), "… and \(count - RuleLoadError.listed) more problems, not listed (the first 100 are)")
+        }
+    }
+
     /// The shipped files are far inside every bound.
     func testShippedRulesLoad() throws {
         let rules = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../rules").standardized.path
