@@ -1,6 +1,7 @@
 // Whole trips through the real store and the shipped rules (人车联检, 五不出站): the verdict
 // must not depend on the order the kiosks' records arrive in.
 import Foundation
+import GRDB
 import XCTest
 import Records
 import Rules
@@ -226,6 +227,53 @@ final class TripVerdictTests: XCTestCase {
         guard case .conflict = outcomes[5] else { return XCTFail("the resent bag with other bytes: \(outcomes[5])") }
         XCTAssertEqual(outcomes.filter { $0 == .stored }.count, 5)
         XCTAssertEqual(stream.verdict(trip)?.verdict, .release, stream.verdict(trip)?.message ?? "no decision")
+    }
+
+    /// A record the store cannot take fails alone: the group's other records are stored and
+    /// decide the trip (the store first tries the group without a savepoint per record, then
+    /// again with one each). The failure is planted as a trigger in the store's file.
+    func testARecordThatFailsInAGroupLeavesTheOthersStored() throws {
+        let directory = NSTemporaryDirectory() + "sg-trip-group-fail-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let stream = try TripStream(directory: directory)
+        let r = TripFixtures.cleanTrip()
+        let failing = try XCTUnwrap(r["driver1"]?["record_id"] as? String)
+        let planted = try DatabaseQueue(path: directory + "/" + TripStore.fileName)
+        try planted.write { db in
+            try db.execute(sql: """
+                CREATE TRIGGER planted_failure BEFORE INSERT ON record WHEN NEW.record_id = '\(failing)'
+                BEGIN SELECT RAISE(ABORT, 'planted failure'); END
+                """)
+        }
+        try planted.close()
+        let order = ["vehicle", "driver1", "driver2", "luggage", "departure"]
+        var arrivals: [TripStore.Arrival] = []
+        for name in order {
+            let bytes = TripFixtures.bytes(r[name]!)
+            let record = try RecordDecoder.decode(bytes, fileName: name + ".json").get()
+            arrivals.append(TripStore.Arrival(record, bytes: bytes, alerts: stream.rules.evaluate(record), rules: stream.rules))
+        }
+        let results = stream.store.ingest(arrivals, rules: stream.rules)
+        XCTAssertEqual(results.count, 5)
+        for (name, result) in zip(order, results) {
+            switch result {
+            case .success(let ingested):
+                XCTAssertNotEqual(name, "driver1", "the planted failure was not hit")
+                XCTAssertEqual(ingested.outcome, .stored, name)
+                if name == "departure" {
+                    // The failed driver check is not in the store: the bus is held for it.
+                    XCTAssertEqual(ingested.decisions.map(\.verdict), [.hold])
+                    XCTAssertEqual(ingested.decisions.first?.reasons.map(\.rule), ["DEP-007"])
+                }
+            case .failure(let error):
+                XCTAssertEqual(name, "driver1", "\(name) failed: \(error)")
+                XCTAssertTrue("\(error)".contains("planted failure"), "\(error)")
+            }
+        }
+        let stored = try DatabaseQueue(path: directory + "/" + TripStore.fileName)
+            .read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM record") }
+        XCTAssertEqual(stored, 4)
     }
 
     func testOneUnscreenedBagInTheHoldHoldsTheBus() throws {
