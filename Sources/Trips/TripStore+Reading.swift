@@ -32,18 +32,23 @@ extension TripStore {
         try latestDecisions(where: "trip_id = ?", [trip]).last
     }
 
-    /// The latest decisions of the trips of a plate departing on `day`.
+    /// The latest decisions of the trips of a plate departing on `day`. A trip counts when its
+    /// latest decision names the plate: a departure record corrected to another bus takes the
+    /// trip off the first bus's list.
     public func decisions(plate: String, day: CalendarDate) throws -> [TripDecision] {
         try latestDecisions(where: "departure_day = ? AND trip_id IN (SELECT trip_id FROM record WHERE kind = 'departure' AND plate_no = ?)",
                             [day.description, plate])
+            .filter { $0.plate == plate }
     }
 
-    /// The latest decisions of the trips a driver is on, departing on `day`.
+    /// The latest decisions of the trips a driver is on, departing on `day` (as for a plate:
+    /// the latest decision must name the driver).
     public func decisions(driver: String, day: CalendarDate) throws -> [TripDecision] {
         try latestDecisions(where: """
             departure_day = ? AND trip_id IN (SELECT r.trip_id FROM departure_driver d JOIN record r ON r.record_id = d.record_id
                                              WHERE d.driver_id = ?)
             """, [day.description, driver])
+            .filter { $0.drivers.contains(driver) }
     }
 
     /// The newest records of a plate, a driver or a trip (at most `limit`), newest first.

@@ -276,6 +276,26 @@ final class TripVerdictTests: XCTestCase {
         XCTAssertEqual(stored, 4)
     }
 
+    /// A departure record corrected to another bus (and one driver fewer) moves the trip: the
+    /// gate's look-up by plate or driver follows the latest departure record, not any of them.
+    func testACorrectedDepartureMovesTheTripToTheNewBusAndCrew() throws {
+        let r = TripFixtures.cleanTrip()
+        let stream = try TripStream()
+        for name in ["vehicle", "driver1", "driver2", "luggage", "departure"] { try stream.feed(r[name]!) }
+        let day = try XCTUnwrap(CalendarDate.parse("2026-10-01"))
+        XCTAssertEqual(try stream.store.decisions(plate: "粤A12345", day: day).map(\.tripID), [trip])
+        var corrected = r["departure"]!
+        corrected["record_id"] = "gate-1:20261001:000094"
+        corrected["recorded_at"] = "2026-10-01T07:29:00+08:00"
+        corrected["plate_no"] = "粤A54321"
+        corrected["driver_ids"] = ["D-000731"]
+        XCTAssertEqual(try stream.feed(corrected).map(\.tripID), [trip])
+        XCTAssertEqual(try stream.store.decisions(plate: "粤A12345", day: day).map(\.tripID), [], "the first bus no longer runs it")
+        XCTAssertEqual(try stream.store.decisions(plate: "粤A54321", day: day).map(\.tripID), [trip])
+        XCTAssertEqual(try stream.store.decisions(driver: "D-000802", day: day).map(\.tripID), [], "the driver taken off the trip")
+        XCTAssertEqual(try stream.store.decisions(driver: "D-000731", day: day).map(\.tripID), [trip])
+    }
+
     func testOneUnscreenedBagInTheHoldHoldsTheBus() throws {
         var r = TripFixtures.cleanTrip()
         r["departure"]!["loaded_bag_count"] = 2
