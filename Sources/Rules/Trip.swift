@@ -140,16 +140,23 @@ public struct TripDecision: Sendable, Codable, Equatable {
     public var reasons: [TripReason]
     /// The message for the gate officer, in the configured language, ID numbers masked.
     public var message: String
-    /// The departure time (`2026-10-01 07:31` at the station) and the records joined.
+    /// The departure time (`2026-10-01 07:31` at the station: actual, else scheduled) and the
+    /// records joined.
     public var departureAt: String
     public var basis: [TripBasis]
+    /// The timetable's departure time (`scheduled_departure_at`, same form), which the duty
+    /// board lists trips by; nil in decisions stored before it was kept.
+    public var scheduledAt: String?
 
     public init(verdict: TripVerdict, tripID: String, plate: String?, departureRecordID: String, drivers: [String],
-                reasons: [TripReason], message: String, departureAt: String, basis: [TripBasis]) {
+                reasons: [TripReason], message: String, departureAt: String, basis: [TripBasis], scheduledAt: String? = nil) {
         self.verdict = verdict; self.tripID = tripID; self.plate = plate; self.departureRecordID = departureRecordID
         self.drivers = drivers; self.reasons = reasons; self.message = message; self.departureAt = departureAt
-        self.basis = basis
+        self.basis = basis; self.scheduledAt = scheduledAt
     }
+
+    /// The time the board and `status` list the trip by: the scheduled one when known.
+    public var timetableAt: String { scheduledAt ?? departureAt }
 
     /// MESSAGE_ID of every verdict entry (systemd/stationguard.catalog explains it).
     public static let messageID = "5d1f3c7e9a2b4e6f8c0d1a3b5e7f9c2d"

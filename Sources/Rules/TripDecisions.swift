@@ -41,7 +41,8 @@ extension RuleGeneration {
         return TripDecision(verdict: verdict, tripID: trip.id, plate: trip.departure.record.plateNo,
                             departureRecordID: trip.departure.record.id, drivers: trip.driverIDs, reasons: ordered,
                             message: JournalText.clean(gateMessage(trip, verdict: verdict, reasons: ordered)),
-                            departureAt: stationTime(trip.departureAt), basis: basis)
+                            departureAt: stationTime(trip.departureAt), basis: basis,
+                            scheduledAt: trip.departure.record.timestamp(atPath: "scheduled_departure_at").map(stationTime))
     }
 
     /// One sentence (or a numbered list) in the gate officer's words.

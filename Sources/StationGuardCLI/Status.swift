@@ -182,7 +182,13 @@ struct StatusReport {
             return .unknown
         }
         lines.append("\(shown(d.tripID)): \(d.verdict.rawValue)")
-        lines.append("  bus \(shown(d.plate ?? "-")), departs \(shown(d.departureAt)), drivers "
+        // "departs 2026-10-01 07:31 (scheduled 07:30)": the day only when it differs.
+        let scheduled = d.scheduledAt.map { at -> String in
+            if at == d.departureAt { return "" }
+            let sameDay = at.count >= 16 && d.departureAt.count >= 16 && at.prefix(10) == d.departureAt.prefix(10)
+            return " (scheduled \(shown(sameDay ? String(at.suffix(5)) : at)))"
+        } ?? ""
+        lines.append("  bus \(shown(d.plate ?? "-")), departs \(shown(d.departureAt))\(scheduled), drivers "
                      + (d.drivers.isEmpty ? "-" : d.drivers.map(shown).joined(separator: " ")))
         addReasons(of: d, indent: "  ")
         lines.append("  records behind it:")
@@ -227,7 +233,7 @@ struct StatusReport {
         }
         let tripWidth = trips.map { TerminalText.width(shown($0.tripID)) }.max() ?? 0
         for d in trips {
-            let time = d.departureAt.count >= 16 ? String(d.departureAt.suffix(5)) : d.departureAt
+            let time = d.timetableAt.count >= 16 ? String(d.timetableAt.suffix(5)) : d.timetableAt
             lines.append("  " + shown(time) + "  " + TerminalText.padded(d.verdict.rawValue, toWidth: 7) + "  "
                          + TerminalText.padded(shown(d.tripID), toWidth: tripWidth) + "  " + shown(d.plate ?? "-"))
             addReasons(of: d, indent: "    ", sayNone: false)

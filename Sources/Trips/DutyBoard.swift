@@ -1,5 +1,6 @@
 // DutyBoard: the station day's trips as the gate officer reads them on an 80-column terminal
-// (`stationguard board`): held buses first, then by departure time; one line per trip, and
+// (`stationguard board`): held buses first, then by scheduled time (TIME, as the timetable
+// says; the actual departure is in `status --trip`); one line per trip, and
 // under a held trip a line with its first reason in the officer's words.
 import Records
 import Rules
@@ -19,11 +20,11 @@ public struct DutyBoard {
         self.day = day; self.station = station; self.decisions = decisions
     }
 
-    /// HOLD before RELEASE, then by departure time, then by trip id.
+    /// HOLD before RELEASE, then by scheduled time, then by trip id.
     public var ordered: [TripDecision] {
         decisions.sorted {
-            let a = ($0.verdict == .hold ? 0 : 1, $0.departureAt, $0.tripID)
-            let b = ($1.verdict == .hold ? 0 : 1, $1.departureAt, $1.tripID)
+            let a = ($0.verdict == .hold ? 0 : 1, $0.timetableAt, $0.tripID)
+            let b = ($1.verdict == .hold ? 0 : 1, $1.timetableAt, $1.tripID)
             return a < b
         }
     }
@@ -59,7 +60,7 @@ public struct DutyBoard {
         out.append(DutyBoard.row("TIME", "VERDICT", "TRIP", "PLATE", "DRIVERS", "REASONS", verdictColour: nil))
         for d in ordered {
             let clean = { (s: String) in JournalText.clean(s) }
-            let time = d.departureAt.count >= 16 ? String(d.departureAt.suffix(5)) : d.departureAt
+            let time = d.timetableAt.count >= 16 ? String(d.timetableAt.suffix(5)) : d.timetableAt
             let colourCode = colour ? (d.verdict == .hold ? "\u{1B}[1;31m" : "\u{1B}[32m") : nil
             out.append(DutyBoard.row(clean(time), d.verdict.rawValue, clean(d.tripID), clean(d.plate ?? "-"),
                                      d.drivers.isEmpty ? "-" : d.drivers.map(clean).joined(separator: " "),

@@ -97,7 +97,7 @@ final class GateStatusTests: XCTestCase {
         XCTAssertEqual(r.status, 1, r.out + r.err)
         let lines = r.out.split(separator: "\n").map(String.init)
         XCTAssertEqual(lines.first, "G2001-20261001: HOLD")
-        XCTAssertEqual(lines[1], "  bus 粤B67890, departs 2026-10-01 07:31, drivers D-100731 D-100802")
+        XCTAssertEqual(lines[1], "  bus 粤B67890, departs 2026-10-01 07:31 (scheduled 07:30), drivers D-100731 D-100802")
         XCTAssertEqual(lines[2], "  reasons:")
         XCTAssertTrue(lines[3].hasPrefix("    DEP-007 HOLD: ") && lines[3].contains("D-100802"), lines[3])
         let behind = try XCTUnwrap(lines.firstIndex(of: "  records behind it:"))
@@ -109,7 +109,7 @@ final class GateStatusTests: XCTestCase {
     func testStatusOfAReleasedTrip() throws {
         let r = try scene.run(["status", "--trip", "G1203-20261001"])
         XCTAssertEqual(r.status, 0, r.out + r.err)
-        XCTAssertTrue(r.out.hasPrefix("G1203-20261001: RELEASE\n  bus 粤A12345, departs 2026-10-01 07:31, drivers D-000731 D-000802\n"), r.out)
+        XCTAssertTrue(r.out.hasPrefix("G1203-20261001: RELEASE\n  bus 粤A12345, departs 2026-10-01 07:31 (scheduled 07:30), drivers D-000731 D-000802\n"), r.out)
         XCTAssertFalse(r.out.contains(" HOLD:"), r.out)
         XCTAssertEqual(r.out.components(separatedBy: "passed\n").count - 1, 5, "five records behind it, all passed: \(r.out)")
     }
@@ -118,13 +118,13 @@ final class GateStatusTests: XCTestCase {
         // Written with a separator and a lower-case letter: normalised as Records stores plates.
         let held = try scene.run(["status", "--plate", "粤b·67890", "--date", "2026-10-01"])
         XCTAssertEqual(held.status, 1, held.out + held.err)
-        XCTAssertTrue(held.out.hasPrefix("粤B67890 on 2026-10-01: HOLD (1 of 1 trip held)\n  07:31  HOLD     G2001-20261001  粤B67890\n"), held.out)
+        XCTAssertTrue(held.out.hasPrefix("粤B67890 on 2026-10-01: HOLD (1 of 1 trip held)\n  07:30  HOLD     G2001-20261001  粤B67890\n"), held.out)
         XCTAssertTrue(held.out.contains("DEP-007 HOLD:"), held.out)
         XCTAssertTrue(held.out.contains("  newest records of 粤B67890:\n"), held.out)
 
         let released = try scene.run(["status", "--plate", "粤A12345", "--date", "2026-10-01"])
         XCTAssertEqual(released.status, 0, released.out + released.err)
-        XCTAssertTrue(released.out.hasPrefix("粤A12345 on 2026-10-01: RELEASE (1 trip, all released)\n  07:31  RELEASE  G1203-20261001  粤A12345\n"), released.out)
+        XCTAssertTrue(released.out.hasPrefix("粤A12345 on 2026-10-01: RELEASE (1 trip, all released)\n  07:30  RELEASE  G1203-20261001  粤A12345\n"), released.out)
 
         let never = try scene.run(["status", "--plate", "粤A99999", "--date", "2026-10-01"])
         XCTAssertEqual(never.status, 3, never.out + never.err)
@@ -156,9 +156,9 @@ final class GateStatusTests: XCTestCase {
         let lines = r.out.split(separator: "\n").map(String.init)
         XCTAssertEqual(lines[0], "2026-10-01  2 trips: 1 HOLD, 1 RELEASE  GZ-SYZ-01")
         XCTAssertEqual(lines[1], "TIME   VERDICT  TRIP             PLATE      DRIVERS            REASONS")
-        XCTAssertTrue(lines[2].hasPrefix("07:31  HOLD     G2001-20261001   粤B67890   D-100731 D-100802  DEP-007"), lines[2])
+        XCTAssertTrue(lines[2].hasPrefix("07:30  HOLD     G2001-20261001   粤B67890   D-100731 D-100802  DEP-007"), lines[2])
         XCTAssertTrue(lines[3].hasPrefix("       DEP-007 "), lines[3])
-        XCTAssertTrue(lines[4].hasPrefix("07:31  RELEASE  G1203-20261001   粤A12345   D-000731 D-000802"), lines[4])
+        XCTAssertTrue(lines[4].hasPrefix("07:30  RELEASE  G1203-20261001   粤A12345   D-000731 D-000802"), lines[4])
         XCTAssertEqual(lines.count, 5, r.out)
         for line in lines { XCTAssertLessThanOrEqual(TerminalText.width(line), 80, line) }
         XCTAssertFalse(r.out.contains("\u{1B}"), "no colour into a file")

@@ -139,6 +139,20 @@ final class DutyBoardTests: XCTestCase {
                        "       DEP-007 人车联检未通过：驾驶员 D-000915 无报班检查记录。")
     }
 
+    /// TIME is the timetable's: a bus that left 40 minutes late is still listed at 07:30, and
+    /// before the 07:45 trip.
+    func testTimeIsTheScheduledDepartureAndOrdersTheRows() {
+        var late = DutyBoardTests.decision("G1203-20261001", .release, at: "08:10")
+        late.scheduledAt = "2026-10-01 07:30"
+        var onTime = DutyBoardTests.decision("G1205-20261001", .release, at: "07:45", plate: "粤A54321")
+        onTime.scheduledAt = "2026-10-01 07:45"
+        let lines = DutyBoard(day: "2026-10-01", station: nil, decisions: [onTime, late]).lines()
+        let rows = lines.filter { $0.contains("-20261001") }
+        XCTAssertEqual(rows.count, 2, lines.joined(separator: "\n"))
+        XCTAssertTrue(rows[0].hasPrefix("07:30  RELEASE  G1203-20261001"), rows[0])
+        XCTAssertTrue(rows[1].hasPrefix("07:45  RELEASE  G1205-20261001"), rows[1])
+    }
+
     func testAnEmptyDaySaysSo() {
         XCTAssertEqual(DutyBoard(day: "2026-10-02", station: nil, decisions: []).lines(),
                        ["2026-10-02  0 trips: 0 HOLD, 0 RELEASE", "no trip departs on 2026-10-02 (no departure record in the store)"])
