@@ -99,6 +99,7 @@ struct Status: ParsableCommand {
         --plate PLATE / --driver ID: the trips of that station day (--date, default today at the station in the config's time zone) with their verdicts, and the newest records of that plate or driver with their blocking alerts.
         When the store holds nothing: 'never inspected (no record in the store since …)', which is not a RELEASE. The store keeps trip_retention_days (default 7) of records.
         Reads DIR/trips.sqlite read-only (--state, default /var/lib/stationguard); safe while the daemon runs.
+        --format json: one object, {"answer": "RELEASE"|"HOLD"|"NO_VERDICT"|"NEVER_INSPECTED", "trip"|"plate"|"driver", "day" (--plate/--driver), "trips": [{"verdict", "trip_id", "plate", "departure_record_id", "departure_at", "scheduled_at", "drivers", "reasons": [{"rule", "action", "message"}], "records": [{"kind", "record_id", "recorded_at", "passed"}]}], "records": [the newest records: {"kind", "record_id", "recorded_at", "passed", "alerts": [{"rule", "action", "message"}]}]}; times at the station (YYYY-MM-DD HH:MM), ID numbers masked.
         Exit 0: RELEASE (--plate/--driver: every trip of the day released); 1: HOLD (--plate/--driver: any trip of the day held); 3: no verdict (never inspected, or no departure decided yet); 4: no answer (the store or config cannot be read; reason on stderr); 2: usage error. A gate script opens the barrier on 0 only.
         """
     )
@@ -107,6 +108,7 @@ struct Status: ParsableCommand {
     @Option(help: ArgumentHelp("A plate number (粤A12345; 粤A·12345 and 粤A 12345 are the same plate).", valueName: "PLATE")) var plate: String?
     @Option(help: ArgumentHelp("A driver id.", valueName: "ID")) var driver: String?
     @Option(help: ArgumentHelp("The station day for --plate or --driver; default today at the station.", valueName: "YYYY-MM-DD")) var date: String?
+    @Option(help: "text, or json: one object for a gate script (the exit status is the same).") var format: Check.Format = .text
     @OptionGroup var gate: GateOptions
 
     func validate() throws {
@@ -145,7 +147,10 @@ struct Status: ParsableCommand {
                 if let plate { answer = try report.plate(Status.normalisedPlate(plate)!, day: day) }
                 else { answer = try report.driver(driver!, day: day) }
             }
-            print(report.lines.joined(separator: "\n"))
+            switch format {
+            case .text: print(report.lines.joined(separator: "\n"))
+            case .json: print(report.jsonText(answer: answer))
+            }
         } catch let e as ExitCode {
             throw e
         } catch {
@@ -158,9 +163,15 @@ struct Status: ParsableCommand {
 
 /// The text `status` prints, built line by line.
 struct StatusReport {
+    /// Reasons are wrapped to this many columns (Chinese counted two a character), under their rule.
+    static let columns = 80
     let store: TripStore
     let clock: StationClock
     private(set) var lines: [String] = []
+    /// The same answer for `--format json`: who was asked about, the trips, the newest records.
+    private var subject: [String: Any] = [:]
+    private var tripObjects: [[String: Any]] = []
+    private var recordObjects: [[String: Any]] = []
 
     init(store: TripStore, clock: StationClock) {
         self.store = store; self.clock = clock
@@ -170,8 +181,10 @@ struct StatusReport {
     private func shown(_ s: String) -> String { JournalText.clean(s) }
 
     mutating func trip(_ id: String) throws -> GateAnswer {
+        subject = ["trip": shown(id)]
         guard let d = try store.decision(trip: id) else {
             let records = try store.records(trip: id, limit: 5)
+            recordObjects = records.map(object)
             if records.isEmpty {
                 lines.append("\(shown(id)): never inspected (no record of this trip in the store \(try since()))")
             } else {
@@ -181,6 +194,7 @@ struct StatusReport {
             }
             return .unknown
         }
+        tripObjects = [object(d)]
         lines.append("\(shown(d.tripID)): \(d.verdict.rawValue)")
         // "departs 2026-10-01 07:31 (scheduled 07:30)": the day only when it differs.
         let scheduled = d.scheduledAt.map { at -> String in
@@ -202,12 +216,14 @@ struct StatusReport {
     }
 
     mutating func plate(_ plate: String, day: CalendarDate) throws -> GateAnswer {
-        try someone(plate, day: day, trips: store.decisions(plate: plate, day: day),
+        subject = ["plate": shown(plate), "day": day.description]
+        return try someone(plate, day: day, trips: store.decisions(plate: plate, day: day),
                     records: store.records(plate: plate, limit: 5))
     }
 
     mutating func driver(_ driver: String, day: CalendarDate) throws -> GateAnswer {
-        try someone(driver, day: day, trips: store.decisions(driver: driver, day: day),
+        subject = ["driver": shown(driver), "day": day.description]
+        return try someone(driver, day: day, trips: store.decisions(driver: driver, day: day),
                     records: store.records(driver: driver, limit: 5))
     }
 
@@ -215,6 +231,8 @@ struct StatusReport {
     private mutating func someone(_ who: String, day: CalendarDate, trips: [TripDecision],
                                   records: [StoredRecordSummary]) throws -> GateAnswer {
         let name = shown(who)
+        tripObjects = trips.map(object)
+        recordObjects = records.map(object)
         if trips.isEmpty && records.isEmpty {
             lines.append("\(name): never inspected (no record in the store \(try since()))")
             return .unknown
@@ -254,7 +272,8 @@ struct StatusReport {
         }
         lines.append(indent + "reasons:")
         for r in d.reasons {
-            lines.append(indent + "  " + shown(r.rule) + " " + shown(r.action) + ": " + shown(r.message))
+            lines += TerminalText.wrap(shown(r.rule) + " " + shown(r.action) + ": " + shown(r.message),
+                                       columns: StatusReport.columns, first: indent + "  ", rest: indent + "    ")
         }
     }
 
@@ -268,9 +287,44 @@ struct StatusReport {
             lines.append("    " + clock.text(micros: r.recordedAtMicros) + "  " + TerminalText.padded(shown(r.kind), toWidth: 9) + " "
                          + TerminalText.padded(shown(r.recordID), toWidth: idWidth) + "  " + verdict)
             for a in blocking {
-                lines.append("      " + shown(a.rule) + " " + shown(a.action) + ": " + shown(a.message))
+                lines += TerminalText.wrap(shown(a.rule) + " " + shown(a.action) + ": " + shown(a.message),
+                                           columns: StatusReport.columns, first: "      ", rest: "        ")
             }
         }
+    }
+
+    /// The answer as one JSON object (keys sorted, so the same store prints the same text).
+    func jsonText(answer: GateAnswer) -> String {
+        let name: String
+        switch answer {
+        case .release: name = "RELEASE"
+        case .hold: name = "HOLD"
+        case .unknown, .noAnswer: name = tripObjects.isEmpty && recordObjects.isEmpty ? "NEVER_INSPECTED" : "NO_VERDICT"
+        }
+        var top = subject
+        top["answer"] = name
+        top["trips"] = tripObjects
+        top["records"] = recordObjects
+        let data = (try? JSONSerialization.data(withJSONObject: top, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    private func object(_ d: TripDecision) -> [String: Any] {
+        [
+            "verdict": d.verdict.rawValue, "trip_id": shown(d.tripID), "plate": d.plate.map(shown) ?? NSNull(),
+            "departure_record_id": shown(d.departureRecordID), "departure_at": shown(d.departureAt),
+            "scheduled_at": d.scheduledAt.map(shown) ?? NSNull(), "drivers": d.drivers.map(shown),
+            "reasons": d.reasons.map { ["rule": shown($0.rule), "action": shown($0.action), "message": shown($0.message)] },
+            "records": d.basis.map { ["kind": shown($0.kind), "record_id": shown($0.recordID), "recorded_at": shown($0.recordedAt), "passed": $0.passed] as [String: Any] },
+        ]
+    }
+
+    private func object(_ r: StoredRecordSummary) -> [String: Any] {
+        [
+            "kind": shown(r.kind), "record_id": shown(r.recordID), "recorded_at": clock.text(micros: r.recordedAtMicros),
+            "passed": r.passed,
+            "alerts": r.alerts.map { ["rule": shown($0.rule), "action": shown($0.action), "message": shown($0.message)] },
+        ]
     }
 
     /// "since 2026-10-01 06:31": how far back the store reaches (its retention window).

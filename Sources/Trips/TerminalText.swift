@@ -95,6 +95,45 @@ public enum TerminalText {
         return out + ellipsis
     }
 
+    /// `text` as lines of at most `columns`, the first starting with `first`, the rest with
+    /// `rest` (a hanging indent). Latin text breaks at a space; Chinese, which has none, between
+    /// any two characters; a word longer than a line is split. Nothing is cut off.
+    public static func wrap(_ text: String, columns: Int, first: String, rest: String) -> [String] {
+        var lines: [String] = []
+        var line = first, used = width(first), lineHasText = false
+        var lastSpace: String.Index?  // in `line`, after which a break may go
+        for c in text {
+            let w = width(of: c)
+            if lineHasText && used + w > columns {
+                if c == " " {  // the break falls on a space: it goes, the next line starts clean
+                    lines.append(line)
+                    line = rest; used = width(rest); lineHasText = false; lastSpace = nil
+                    continue
+                }
+                if let space = lastSpace, !isWide(c.unicodeScalars.first!.value) {
+                    // Move the word begun after the last space down to the next line.
+                    let word = String(line[line.index(after: space)...])
+                    lines.append(String(line[..<space]))
+                    line = rest + word; used = width(line); lastSpace = nil
+                } else {
+                    lines.append(line)
+                    line = rest; used = width(rest); lineHasText = false; lastSpace = nil
+                }
+            }
+            if c == " " && !lineHasText { continue }  // no line starts with a space
+            line.append(c)
+            if c == " " { lastSpace = line.index(before: line.endIndex) }
+            used += w
+            lineHasText = true
+        }
+        if lineHasText || lines.isEmpty { lines.append(line) }
+        return lines.map { l in
+            var s = Substring(l)
+            while s.last == " " { s = s.dropLast() }
+            return String(s)
+        }
+    }
+
     /// `text` truncated to `columns`, then padded with spaces to exactly `columns`.
     public static func padded(_ text: String, toWidth columns: Int) -> String {
         let cut = truncate(text, toWidth: columns)

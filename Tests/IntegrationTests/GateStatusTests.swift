@@ -99,8 +99,14 @@ final class GateStatusTests: XCTestCase {
         XCTAssertEqual(lines.first, "G2001-20261001: HOLD")
         XCTAssertEqual(lines[1], "  bus 粤B67890, departs 2026-10-01 07:31 (scheduled 07:30), drivers D-100731 D-100802")
         XCTAssertEqual(lines[2], "  reasons:")
-        XCTAssertTrue(lines[3].hasPrefix("    DEP-007 HOLD: ") && lines[3].contains("D-100802"), lines[3])
+        XCTAssertTrue(lines[3].hasPrefix("    DEP-007 HOLD: "), lines[3])
         let behind = try XCTUnwrap(lines.firstIndex(of: "  records behind it:"))
+        // The reason is wrapped within 80 columns under its rule, with nothing left out.
+        let reason = lines[3..<behind]
+        XCTAssertGreaterThan(reason.count, 1, r.out)
+        for l in reason { XCTAssertLessThanOrEqual(TerminalText.width(l), 80, l) }
+        for l in reason.dropFirst() { XCTAssertTrue(l.hasPrefix("      "), l) }
+        XCTAssertTrue(reason.map { $0.trimmingCharacters(in: .whitespaces) }.joined().contains("D-100802"), r.out)
         let basis = lines[(behind + 1)...].map { $0.split(separator: " ").map(String.init) }
         XCTAssertEqual(basis.map { $0[0] }.sorted(), ["departure", "driver", "luggage", "vehicle"], r.out)
         XCTAssertTrue(basis.contains(["vehicle", "kiosk-03:20261001:500117", "2026-10-01", "06:42", "passed"]), r.out)
@@ -148,6 +154,37 @@ final class GateStatusTests: XCTestCase {
         let unknown = try scene.run(["status", "--trip", "G9999-20261001"])
         XCTAssertEqual(unknown.status, 3)
         XCTAssertEqual(unknown.out, "G9999-20261001: never inspected (no record of this trip in the store since 2026-10-01 06:31)\n")
+    }
+
+    /// `--format json` gives a gate script the same answer as the text, with the same exit status.
+    func testStatusAsJSONForAGateScript() throws {
+        let held = try scene.run(["status", "--trip", "G2001-20261001", "--format", "json"])
+        XCTAssertEqual(held.status, 1, held.out + held.err)
+        let top = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(held.out.utf8)) as? [String: Any], held.out)
+        XCTAssertEqual(top["answer"] as? String, "HOLD")
+        XCTAssertEqual(top["trip"] as? String, "G2001-20261001")
+        let trip = try XCTUnwrap((top["trips"] as? [[String: Any]])?.first, held.out)
+        XCTAssertEqual(trip["plate"] as? String, "粤B67890")
+        XCTAssertEqual(trip["departure_at"] as? String, "2026-10-01 07:31")
+        XCTAssertEqual(trip["scheduled_at"] as? String, "2026-10-01 07:30")
+        let reasons = try XCTUnwrap(trip["reasons"] as? [[String: Any]])
+        XCTAssertEqual(reasons.first?["rule"] as? String, "DEP-007")
+        XCTAssertTrue((reasons.first?["message"] as? String)?.contains("D-100802") ?? false, held.out)
+        XCTAssertEqual((trip["records"] as? [[String: Any]])?.compactMap { $0["kind"] as? String }.sorted(),
+                       ["departure", "driver", "luggage", "vehicle"])
+
+        let released = try scene.run(["status", "--plate", "粤A12345", "--date", "2026-10-01", "--format", "json"])
+        XCTAssertEqual(released.status, 0, released.out + released.err)
+        let r = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(released.out.utf8)) as? [String: Any])
+        XCTAssertEqual(r["answer"] as? String, "RELEASE")
+        XCTAssertEqual((r["trips"] as? [[String: Any]])?.map { $0["trip_id"] as? String }, ["G1203-20261001"])
+        XCTAssertFalse((r["records"] as? [Any] ?? []).isEmpty, released.out)
+
+        let never = try scene.run(["status", "--plate", "粤A99999", "--format", "json"])
+        XCTAssertEqual(never.status, 3)
+        let n = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(never.out.utf8)) as? [String: Any])
+        XCTAssertEqual(n["answer"] as? String, "NEVER_INSPECTED")
+        XCTAssertEqual((n["trips"] as? [Any])?.count, 0)
     }
 
     func testBoardPutsHeldBusesFirstWithinEightyColumns() throws {

@@ -158,3 +158,24 @@ final class DutyBoardTests: XCTestCase {
                        ["2026-10-02  0 trips: 0 HOLD, 0 RELEASE", "no trip departs on 2026-10-02 (no departure record in the store)"])
     }
 }
+
+final class TerminalWrapTests: XCTestCase {
+    func testChineseBreaksBetweenCharactersAndEveryLineFits() {
+        let text = "DEP-007 HOLD: 班次 G1207-20261001 车辆 粤A66881 人车联检未通过：例检合格；驾驶员 D-000915 无 2026-10-01 发车前的报班检查记录。扣车，例检和报班检查合格后方可出站。"
+        let lines = TerminalText.wrap(text, columns: 40, first: "    ", rest: "      ")
+        XCTAssertGreaterThan(lines.count, 2)
+        for l in lines { XCTAssertLessThanOrEqual(TerminalText.width(l), 40, l) }
+        XCTAssertTrue(lines[0].hasPrefix("    DEP-007"), lines[0])
+        for l in lines.dropFirst() { XCTAssertTrue(l.hasPrefix("      ") && !l.hasPrefix("       "), "hanging indent: \(l)") }
+        // Nothing lost: the text comes back when the indents are taken off and the lines joined.
+        let joined = lines.enumerated().map { $0.offset == 0 ? String($0.element.dropFirst(4)) : String($0.element.dropFirst(6)) }
+        XCTAssertEqual(joined.joined().replacingOccurrences(of: " ", with: ""), text.replacingOccurrences(of: " ", with: ""))
+    }
+
+    func testLatinTextBreaksAtSpacesAndSplitsOnlyAWordLongerThanALine() {
+        let lines = TerminalText.wrap("the quick brown fox jumps over the lazy dog", columns: 12, first: "", rest: "  ")
+        XCTAssertEqual(lines, ["the quick", "  brown fox", "  jumps over", "  the lazy", "  dog"])
+        XCTAssertEqual(TerminalText.wrap("abcdefghijklmnop", columns: 6, first: "", rest: ""), ["abcdef", "ghijkl", "mnop"])
+        XCTAssertEqual(TerminalText.wrap("short", columns: 80, first: "  ", rest: "    "), ["  short"])
+    }
+}
