@@ -155,6 +155,27 @@ public struct TripDecision: Sendable, Codable, Equatable {
         self.basis = basis; self.scheduledAt = scheduledAt
     }
 
+    /// The decision as the trip store keeps it: JSON with the Codable keys, which `JSONDecoder`
+    /// reads back into an equal decision. Written by hand: JSONEncoder took a tenth of the
+    /// store's thread in a burst.
+    public var storedJSON: String {
+        let q = JSONValue.quoted
+        var out = "{\"verdict\":" + q(verdict.rawValue) + ",\"tripID\":" + q(tripID)
+        if let plate { out += ",\"plate\":" + q(plate) }
+        out += ",\"departureRecordID\":" + q(departureRecordID)
+        out += ",\"drivers\":[" + drivers.map(q).joined(separator: ",") + "]"
+        out += ",\"reasons\":[" + reasons.map {
+            "{\"rule\":" + q($0.rule) + ",\"action\":" + q($0.action) + ",\"message\":" + q($0.message) + "}"
+        }.joined(separator: ",") + "]"
+        out += ",\"message\":" + q(message) + ",\"departureAt\":" + q(departureAt)
+        out += ",\"basis\":[" + basis.map {
+            "{\"kind\":" + q($0.kind) + ",\"recordID\":" + q($0.recordID) + ",\"recordedAt\":" + q($0.recordedAt)
+                + ",\"passed\":" + ($0.passed ? "true" : "false") + "}"
+        }.joined(separator: ",") + "]"
+        if let scheduledAt { out += ",\"scheduledAt\":" + q(scheduledAt) }
+        return out + "}"
+    }
+
     /// The time the board and `status` list the trip by: the scheduled one when known.
     public var timetableAt: String { scheduledAt ?? departureAt }
 

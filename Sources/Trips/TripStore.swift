@@ -387,7 +387,7 @@ public final class TripStore: @unchecked Sendable {
     }
 
     private func store(_ decision: TripDecision, trip: Trip, cause: Record, _ db: Database) throws {
-        let json = String(decoding: try JSONEncoder().encode(decision), as: UTF8.self)
+        let json = decision.storedJSON
         try db.cachedStatement(sql: """
             INSERT INTO decision (trip_id, departure_day, departure_at, cause_record_id, cause_sha256, verdict, decision)
             VALUES (?, ?, ?, ?, ?, ?, ?)

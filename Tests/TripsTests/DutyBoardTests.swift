@@ -179,3 +179,31 @@ final class TerminalWrapTests: XCTestCase {
         XCTAssertEqual(TerminalText.wrap("short", columns: 80, first: "  ", rest: "    "), ["  short"])
     }
 }
+
+final class StoredDecisionTests: XCTestCase {
+    /// The store writes decisions by hand; JSONDecoder must read back exactly what was decided,
+    /// whatever the text holds (quotes, backslashes, control characters, Chinese, emoji).
+    func testStoredJSONReadsBackAsTheSameDecision() throws {
+        let awkward = "班次 \"G1\" \\ 粤A·12345\n\t\u{1}\u{7F} 🚌 end"
+        var decisions = [
+            TripDecision(verdict: .hold, tripID: awkward, plate: nil, departureRecordID: "gate-1:\"x\"", drivers: [],
+                         reasons: [], message: "", departureAt: "2026-10-01 07:31", basis: []),
+            TripDecision(verdict: .release, tripID: "G1203-20261001", plate: "粤A12345", departureRecordID: "gate-1:20261001:000093",
+                         drivers: ["D-000731", awkward],
+                         reasons: [TripReason(rule: "DEP-007", action: "HOLD", message: awkward),
+                                   TripReason(rule: "DEP-014", action: "WARN", message: "")],
+                         message: awkward, departureAt: "2026-10-01 07:31",
+                         basis: [TripBasis(kind: "vehicle", recordID: awkward, recordedAt: "2026-10-01 06:42", passed: true),
+                                 TripBasis(kind: "driver", recordID: "d", recordedAt: "2026-10-01 06:31", passed: false)],
+                         scheduledAt: "2026-10-01 07:30"),
+        ]
+        decisions.append(DutyBoardTests.day[1])
+        for d in decisions {
+            let back = try JSONDecoder().decode(TripDecision.self, from: Data(d.storedJSON.utf8))
+            XCTAssertEqual(back, d, d.storedJSON)
+            // And as Foundation's encoder would have stored it (decisions stored before).
+            let old = try JSONDecoder().decode(TripDecision.self, from: JSONEncoder().encode(d))
+            XCTAssertEqual(old, back)
+        }
+    }
+}
