@@ -179,6 +179,9 @@ public struct TripDecision: Sendable, Codable, Equatable {
     /// The time the board and `status` list the trip by: the scheduled one when known.
     public var timetableAt: String { scheduledAt ?? departureAt }
 
+    /// `timetableAt`'s clock time alone (`07:30`), for a row that is already about one day.
+    public var timetableClock: String { timetableAt.count >= 16 ? String(timetableAt.suffix(5)) : timetableAt }
+
     /// MESSAGE_ID of every verdict entry (systemd/stationguard.catalog explains it).
     public static let messageID = "5d1f3c7e9a2b4e6f8c0d1a3b5e7f9c2d"
 

@@ -251,8 +251,7 @@ struct StatusReport {
         }
         let tripWidth = trips.map { TerminalText.width(shown($0.tripID)) }.max() ?? 0
         for d in trips {
-            let time = d.timetableAt.count >= 16 ? String(d.timetableAt.suffix(5)) : d.timetableAt
-            lines.append("  " + shown(time) + "  " + TerminalText.padded(d.verdict.rawValue, toWidth: 7) + "  "
+            lines.append("  " + shown(d.timetableClock) + "  " + TerminalText.padded(d.verdict.rawValue, toWidth: 7) + "  "
                          + TerminalText.padded(shown(d.tripID), toWidth: tripWidth) + "  " + shown(d.plate ?? "-"))
             addReasons(of: d, indent: "    ", sayNone: false)
         }
@@ -272,8 +271,7 @@ struct StatusReport {
         }
         lines.append(indent + "reasons:")
         for r in d.reasons {
-            lines += TerminalText.wrap(shown(r.rule) + " " + shown(r.action) + ": " + shown(r.message),
-                                       columns: StatusReport.columns, first: indent + "  ", rest: indent + "    ")
+            lines += reason(r.rule, r.action, r.message, indent: indent + "  ")
         }
     }
 
@@ -287,10 +285,19 @@ struct StatusReport {
             lines.append("    " + clock.text(micros: r.recordedAtMicros) + "  " + TerminalText.padded(shown(r.kind), toWidth: 9) + " "
                          + TerminalText.padded(shown(r.recordID), toWidth: idWidth) + "  " + verdict)
             for a in blocking {
-                lines += TerminalText.wrap(shown(a.rule) + " " + shown(a.action) + ": " + shown(a.message),
-                                           columns: StatusReport.columns, first: "      ", rest: "        ")
+                lines += reason(a.rule, a.action, a.message, indent: "      ")
             }
         }
+    }
+
+    /// "DEP-007 HOLD: message", wrapped to `columns` under its rule.
+    private func reason(_ rule: String, _ action: String, _ message: String, indent: String) -> [String] {
+        TerminalText.wrap(shown(rule) + " " + shown(action) + ": " + shown(message),
+                          columns: StatusReport.columns, first: indent, rest: indent + "  ")
+    }
+
+    private func reasonObject(_ rule: String, _ action: String, _ message: String) -> [String: Any] {
+        ["rule": shown(rule), "action": shown(action), "message": shown(message)]
     }
 
     /// The answer as one JSON object (keys sorted, so the same store prints the same text).
@@ -314,7 +321,7 @@ struct StatusReport {
             "verdict": d.verdict.rawValue, "trip_id": shown(d.tripID), "plate": d.plate.map(shown) ?? NSNull(),
             "departure_record_id": shown(d.departureRecordID), "departure_at": shown(d.departureAt),
             "scheduled_at": d.scheduledAt.map(shown) ?? NSNull(), "drivers": d.drivers.map(shown),
-            "reasons": d.reasons.map { ["rule": shown($0.rule), "action": shown($0.action), "message": shown($0.message)] },
+            "reasons": d.reasons.map { reasonObject($0.rule, $0.action, $0.message) },
             "records": d.basis.map { ["kind": shown($0.kind), "record_id": shown($0.recordID), "recorded_at": shown($0.recordedAt), "passed": $0.passed] as [String: Any] },
         ]
     }
@@ -323,7 +330,7 @@ struct StatusReport {
         [
             "kind": shown(r.kind), "record_id": shown(r.recordID), "recorded_at": clock.text(micros: r.recordedAtMicros),
             "passed": r.passed,
-            "alerts": r.alerts.map { ["rule": shown($0.rule), "action": shown($0.action), "message": shown($0.message)] },
+            "alerts": r.alerts.map { reasonObject($0.rule, $0.action, $0.message) },
         ]
     }
 

@@ -60,7 +60,7 @@ public struct DutyBoard {
         out.append(DutyBoard.row("TIME", "VERDICT", "TRIP", "PLATE", "DRIVERS", "REASONS", verdictColour: nil))
         for d in ordered {
             let clean = { (s: String) in JournalText.clean(s) }
-            let time = d.timetableAt.count >= 16 ? String(d.timetableAt.suffix(5)) : d.timetableAt
+            let time = d.timetableClock
             let colourCode = colour ? (d.verdict == .hold ? "\u{1B}[1;31m" : "\u{1B}[32m") : nil
             out.append(DutyBoard.row(clean(time), d.verdict.rawValue, clean(d.tripID), clean(d.plate ?? "-"),
                                      d.drivers.isEmpty ? "-" : d.drivers.map(clean).joined(separator: " "),
