@@ -12,7 +12,32 @@ public enum JournalText {
     /// `mask` then `escape`: the form of any kiosk-derived text in a journal field, a stderr
     /// line, a `.reason` file or a command's output. Idempotent.
     public static func clean(_ text: String) -> String {
-        escape(mask(text))
+        // Most text (ids, plates, the daemon's own messages) needs neither: one pass says so.
+        guard changedByCleaning(text) else { return text }
+        return escape(mask(text))
+    }
+
+    /// Whether `clean` could change `text`: `hasLongRun` and `escape`'s test in one pass.
+    /// Never false where either would change something.
+    static func changedByCleaning(_ text: String) -> Bool {
+        var digits = 0, separators = 0
+        for s in text.unicodeScalars {
+            let c = ScalarClass(s)
+            if c.contains(.escaped) { return true }
+            if c.contains(.digit) {
+                digits += 1
+                if digits >= minimumDigits { return true }
+                separators = 0
+            } else if digits == 0 || c.contains(.ignorable) {
+                continue
+            } else if c.contains(.separator) && separators < maximumSeparators {
+                separators += 1
+            } else {
+                digits = 0
+                separators = 0
+            }
+        }
+        return false
     }
 
     /// `clean`, then cut to at most `limit` characters (an ellipsis marks the cut): the cut
@@ -89,6 +114,10 @@ public enum JournalText {
 
     /// Whether `escape` writes this scalar as an escape.
     public static func needsEscape(_ s: Unicode.Scalar) -> Bool {
+        ScalarClass(s).contains(.escaped)
+    }
+
+    fileprivate static func needsEscapeByValue(_ s: Unicode.Scalar) -> Bool {
         switch s.value {
         case 0x00...0x1F, 0x7F...0x9F: return true
         case 0x2028, 0x2029: return true                   // line and paragraph separators
@@ -207,13 +236,14 @@ public enum JournalText {
     static func hasLongRun(_ text: String) -> Bool {
         var digits = 0, separators = 0
         for s in text.unicodeScalars {
-            if isDigit(s) {
+            let c = ScalarClass(s)
+            if c.contains(.digit) {
                 digits += 1
                 if digits >= minimumDigits { return true }
                 separators = 0
-            } else if digits == 0 || isIgnorable(s) {
+            } else if digits == 0 || c.contains(.ignorable) {
                 continue
-            } else if isSeparator(s) && separators < maximumSeparators {
+            } else if c.contains(.separator) && separators < maximumSeparators {
                 separators += 1
             } else {
                 digits = 0
@@ -229,8 +259,10 @@ public enum JournalText {
     static let maximumSeparators = 3
 
     static func isDigit(_ s: Unicode.Scalar) -> Bool {
-        // ASCII and the CJK ideographs that fill most messages are decided without the
-        // Unicode property look-up (measured: the largest user-space cost of the daemon).
+        ScalarClass(s).contains(.digit)
+    }
+
+    fileprivate static func isDigitByProperties(_ s: Unicode.Scalar) -> Bool {
         if s.value < 0x80 { return s.value >= 0x30 && s.value <= 0x39 }
         if s.value >= 0x4E00 && s.value <= 0x9FFF { return false }
         return s.properties.generalCategory == .decimalNumber
@@ -244,6 +276,10 @@ public enum JournalText {
     /// dashes of any kind, dots (`.`, full-width `．`, middle dot `·`), underscores, and control
     /// characters (which `escape` turns into visible text, so they must not split a number).
     static func isSeparator(_ s: Unicode.Scalar) -> Bool {
+        ScalarClass(s).contains(.separator)
+    }
+
+    fileprivate static func isSeparatorByProperties(_ s: Unicode.Scalar) -> Bool {
         switch s.value {
         case 0x20, 0x2D, 0x2E, 0x5F, 0xB7, 0x3000, 0xFF0D, 0xFF0E, 0xFF3F, 0x30FB: return true
         case 0x00...0x1F, 0x7F...0x9F: return true
@@ -259,10 +295,46 @@ public enum JournalText {
 
     /// Marks and format characters: invisible on screen, so they must not split a number.
     static func isIgnorable(_ s: Unicode.Scalar) -> Bool {
+        ScalarClass(s).contains(.ignorable)
+    }
+
+    fileprivate static func isIgnorableByProperties(_ s: Unicode.Scalar) -> Bool {
         if s.value < 0x80 || (s.value >= 0x4E00 && s.value <= 0x9FFF) { return false }
         switch s.properties.generalCategory {
         case .nonspacingMark, .enclosingMark, .spacingMark, .format: return true
         default: return false
         }
     }
+}
+
+/// What `mask` and `escape` need to know of a scalar. For the Basic Multilingual Plane it is
+/// worked out once from the Unicode properties and kept, a byte per scalar (64 KiB): the
+/// property look-up per scalar was the largest cost of building a record's journal entries
+/// (the full-width punctuation of every Chinese message went through it).
+struct ScalarClass: OptionSet {
+    let rawValue: UInt8
+    static let digit = ScalarClass(rawValue: 1)
+    static let separator = ScalarClass(rawValue: 2)
+    static let ignorable = ScalarClass(rawValue: 4)
+    static let escaped = ScalarClass(rawValue: 8)
+
+    init(rawValue: UInt8) { self.rawValue = rawValue }
+
+    @inline(__always)
+    init(_ s: Unicode.Scalar) {
+        self = s.value < 0x10000 ? ScalarClass(rawValue: ScalarClass.bmp[Int(s.value)]) : ScalarClass(computing: s)
+    }
+
+    /// From the definitions (`JournalText.isDigitByProperties` and the others).
+    init(computing s: Unicode.Scalar) {
+        var c: ScalarClass = []
+        if JournalText.isDigitByProperties(s) { c.insert(.digit) }
+        if JournalText.isSeparatorByProperties(s) { c.insert(.separator) }
+        if JournalText.isIgnorableByProperties(s) { c.insert(.ignorable) }
+        if JournalText.needsEscapeByValue(s) { c.insert(.escaped) }
+        self = c
+    }
+
+    /// Surrogate code points are not scalars and never occur in a String: class 0.
+    static let bmp: [UInt8] = (0..<0x10000).map { v in Unicode.Scalar(UInt32(v)).map { ScalarClass(computing: $0).rawValue } ?? 0 }
 }

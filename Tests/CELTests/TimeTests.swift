@@ -93,4 +93,31 @@ final class TimeTests: XCTestCase {
         XCTAssertTrue(TaggedValue.matches(CELTime.field(.fullYear, of: early, zone: nil), expected: .int(1)))
         XCTAssertTrue(TaggedValue.matches(CELTime.field(.dayOfWeek, of: early, zone: nil), expected: .int(1)))
     }
+
+    /// `duration(string(n) + 'h')` takes a shortcut; it must give what the general parser
+    /// gives, and leave everything else to it (signs, fractions, other units, too many digits,
+    /// out of range, junk).
+    func testTheDurationShortcutAgreesWithTheGeneralParser() {
+        var texts = ["0", "0h", "00m", "1s", "24h", "90m", "007h", "999999999s", "87660000h", "87661000h",
+                     "315576000000s", "999999999h", "1000000000s", "h", "", "1", "1hh", "1h1", "1ms", "+1h", "-1h",
+                     "1.5h", "1H", " 1h", "1h ", "1µs", "１h"]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<5_000 {
+            let digits = String((0..<Int.random(in: 1...11, using: &generator)).map { _ in "0123456789".randomElement(using: &generator)! })
+            texts.append(digits + ["h", "m", "s", "ms", "x", ""].randomElement(using: &generator)!)
+        }
+        var shortcuts = 0
+        for text in texts {
+            let general = CELTime.parseAnyDuration(text, form: .go)
+            XCTAssertEqual("\(CELTime.parseDuration(text))", "\(general)", text)
+            if let simple = CELTime.simpleDuration(text) {
+                shortcuts += 1
+                XCTAssertEqual("\(simple)", "\(general)", text)
+                guard case .duration = general else { return XCTFail("\(text): the shortcut gave a duration, the parser \(general)") }
+            }
+        }
+        XCTAssertGreaterThan(shortcuts, 1_000)
+        XCTAssertNil(CELTime.simpleDuration("1.5h"))
+        XCTAssertNil(CELTime.simpleDuration("1000000000s"))
+    }
 }
