@@ -47,7 +47,9 @@ final class Settler: @unchecked Sendable {
     func deliver(_ dispatch: Dispatch, _ report: JournalWriter.Report) {
         condition.lock()
         reports.append((dispatch, report))
-        condition.signal()
+        // The settler waits for a first report, then lets the next ones gather (up to 20 ms):
+        // waking it for each of those would cost a context switch per record in a burst.
+        if reports.count == 1 { condition.signal() }
         condition.unlock()
     }
 

@@ -70,7 +70,7 @@ public final class JournalWriter: @unchecked Sendable {
     }
 
     /// Batches waiting, not counting one being sent.
-    public var waitingBatches: Int { queue.locked { $0.batches.count } }
+    public var waitingBatches: Int { queue.locked { $0.waiting } }
 
     /// When the batch being sent now began, or `nil` when the thread is idle. A time long past
     /// means journald has stalled and the sender thread is blocked in `sd_journal_sendv`.
@@ -95,7 +95,11 @@ public final class JournalWriter: @unchecked Sendable {
     private final class Queue: @unchecked Sendable {
         let capacity: Int
         let condition = NSCondition()
-        var batches: [Batch] = []
+        /// Waiting batches are `batches[head...]`: taking one moves `head`, not the rest (a
+        /// burst keeps hundreds waiting).
+        private var batches: [Batch] = []
+        private var head = 0
+        var waiting: Int { batches.count - head }
         var sendingSince: ContinuousClock.Instant?
         var closed = false
 
@@ -111,9 +115,11 @@ public final class JournalWriter: @unchecked Sendable {
             condition.lock()
             defer { condition.unlock() }
             if closed { throw Refusal.closed }
-            if batches.count >= capacity { throw Refusal.full }
+            if waiting >= capacity { throw Refusal.full }
             batches.append(batch)
-            condition.broadcast()
+            // Only an idle sender waits for work; in a burst it is busy, and a wake-up per
+            // record would cost a context switch each.
+            if waiting == 1 { condition.broadcast() }
         }
 
         func close() {
@@ -128,8 +134,8 @@ public final class JournalWriter: @unchecked Sendable {
             let deadline = Date(timeIntervalSinceNow: Double(seconds) + Double(attoseconds) / 1e18)
             condition.lock()
             defer { condition.unlock() }
-            while !batches.isEmpty || sendingSince != nil {
-                if !condition.wait(until: deadline) { return batches.isEmpty && sendingSince == nil }
+            while waiting > 0 || sendingSince != nil {
+                if !condition.wait(until: deadline) { return waiting == 0 && sendingSince == nil }
             }
             return true
         }
@@ -138,12 +144,21 @@ public final class JournalWriter: @unchecked Sendable {
         func run(_ journal: Journal) {
             while true {
                 condition.lock()
-                while batches.isEmpty && !closed { condition.wait() }
-                if batches.isEmpty {
+                while waiting == 0 && !closed { condition.wait() }
+                if waiting == 0 {
                     condition.unlock()
                     return
                 }
-                let batch = batches.removeFirst()
+                let batch = batches[head]
+                head += 1
+                if head == batches.count {
+                    batches.removeAll(keepingCapacity: true)
+                    head = 0
+                } else if head >= 256 {
+                    // A burst that never lets the queue empty: drop the sent ones now and then.
+                    batches.removeFirst(head)
+                    head = 0
+                }
                 sendingSince = .now
                 condition.unlock()
 
@@ -152,7 +167,7 @@ public final class JournalWriter: @unchecked Sendable {
 
                 condition.lock()
                 sendingSince = nil
-                condition.broadcast()
+                if waiting == 0 { condition.broadcast() }  // idle: for `waitUntilIdle`
                 condition.unlock()
             }
         }
