@@ -49,14 +49,19 @@ extension Spool {
         case .done(let date):
             guard Spool.isDay(date) else { throw SpoolError(path: dayPath(date), reason: .malformedDate) }
             let day = dayPath(date)
-            switch SystemCall.mkdir(day, Folder.done.mode) {
-            case .success:
-                try SystemCall.chmod(day, Folder.done.mode).orThrow("chmod", day)
-                try makeDurable([.done], durability)  // the day folder's own name in done/
-            case .failure(.exists): break
-            case .failure(let error): throw SpoolError.system("mkdir", day, error)
+            // A day folder made (or found) once is not made again for each of its thousands of
+            // records; if it was removed by hand since, the record's rename finds no folder and
+            // it is made again.
+            let known = madeDays.contains(day)
+            if !known { try makeDayFolder(day, date, durability) }
+            let target: String
+            do {
+                target = try moveToFreeName(source, into: day, name: claimed.name)
+            } catch let error as SpoolError where known && error.reason == .vanished {
+                madeDays.forget(day)
+                try makeDayFolder(day, date, durability)
+                target = try moveToFreeName(source, into: day, name: claimed.name)
             }
-            let target = try moveToFreeName(source, into: day, name: claimed.name)
             try makeDurable([.day(date), .cur], durability)
             return target
 
@@ -67,6 +72,17 @@ extension Spool {
             try makeDurable([.quarantine, .cur], durability)
             return target
         }
+    }
+
+    private func makeDayFolder(_ day: String, _ date: String, _ durability: Durability) throws {
+        switch SystemCall.mkdir(day, Folder.done.mode) {
+        case .success:
+            try SystemCall.chmod(day, Folder.done.mode).orThrow("chmod", day)
+            try makeDurable([.done], durability)  // the day folder's own name in done/
+        case .failure(.exists): break
+        case .failure(let error): throw SpoolError.system("mkdir", day, error)
+        }
+        madeDays.insert(day)
     }
 
     /// The day folder name (`YYYY-MM-DD`) for `date` on the station's calendar.
@@ -205,5 +221,28 @@ final class NumberedNames: @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         if last.count >= NumberedNames.capacity { last.removeAll() }
         last[folder + "/" + name] = number
+    }
+}
+
+/// The day folders of done/ made or found by `settle`, shared by copies of a `Spool`; a few
+/// days at most (a settle files under today's date).
+final class MadeDays: @unchecked Sendable {
+    private var days: Set<String> = []
+    private let lock = NSLock()
+
+    func contains(_ day: String) -> Bool {
+        lock.lock(); defer { lock.unlock() }
+        return days.contains(day)
+    }
+
+    func insert(_ day: String) {
+        lock.lock(); defer { lock.unlock() }
+        if days.count >= 8 { days.removeAll() }
+        days.insert(day)
+    }
+
+    func forget(_ day: String) {
+        lock.lock(); defer { lock.unlock() }
+        days.remove(day)
     }
 }

@@ -103,6 +103,8 @@ public struct Spool: Sendable {
     let unsynced = UnsyncedFolders()
     /// The last numbered name used per name and folder; shared by copies of this value.
     let numberedNames = NumberedNames()
+    /// Day folders of done/ known to exist; shared by copies of this value.
+    let madeDays = MadeDays()
     /// How a record's name is written into a reason file that cannot be named after it (the
     /// daemon passes its one cleaning function: names are kiosk input). Identity by default.
     public var nameInReason: @Sendable (String) -> String = { $0 }

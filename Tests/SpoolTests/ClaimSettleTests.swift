@@ -258,6 +258,27 @@ final class ClaimSettleTests: XCTestCase {
         XCTAssertEqual(fixture.listing("done"), [])
     }
 
+    /// The day folder is made once, not for each record; removed by hand meanwhile, it is
+    /// made again by the next settle, which still files its record (and a record that really
+    /// vanished is still told apart).
+    func testADayFolderRemovedByHandIsMadeAgainByTheNextSettle() throws {
+        let fixture = try SpoolFixture()
+        for name in ["A.json", "B.json", "C.json"] { fixture.put("new", name, "{}") }
+        let a = try XCTUnwrap(try fixture.spool.claim("A.json"))
+        try fixture.spool.settle(a, verdict: .done(date: "2026-10-01"))
+        XCTAssertEqual(unlink(fixture.path("done", "2026-10-01/A.json")), 0)
+        XCTAssertEqual(rmdir(fixture.path("done", "2026-10-01")), 0)
+        let b = try XCTUnwrap(try fixture.spool.claim("B.json"))
+        XCTAssertEqual(try fixture.spool.settle(b, verdict: .done(date: "2026-10-01")), fixture.path("done", "2026-10-01/B.json"))
+        XCTAssertEqual(fixture.mode(fixture.path("done", "2026-10-01")).map { $0 & 0o7777 }, 0o750)
+        let c = try XCTUnwrap(try fixture.spool.claim("C.json"))
+        XCTAssertEqual(unlink(fixture.path("cur", "C.json")), 0)
+        XCTAssertThrowsError(try fixture.spool.settle(c, verdict: .done(date: "2026-10-01"))) { error in
+            XCTAssertEqual(error as? SpoolError, SpoolError(path: fixture.path("cur", "C.json"), reason: .vanished))
+        }
+        XCTAssertEqual(fixture.listing("done"), ["2026-10-01"])
+    }
+
     func testSettlingARecordThatVanishedFromCurThrowsAndLeavesNoReason() throws {
         let fixture = try SpoolFixture()
         fixture.put("new", "A.json", "{}")
