@@ -24,8 +24,10 @@ let package = Package(
         // libsystemd (journal, sd_notify): a C shim and the only Swift code that touches it.
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
         .target(name: "Systemd", dependencies: ["CSystemd"]),
+        // libcrypto's SHA-256 (OpenSSL, Debian's libssl-dev): every record is hashed.
+        .systemLibrary(name: "CLibcrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         // The kiosk contract: strict JSON, record schema, validation.
-        .target(name: "Records", dependencies: ["CivilCalendar"]),
+        .target(name: "Records", dependencies: ["CivilCalendar", "CLibcrypto"]),
         // Rule sets: YAML files, layering, compiled CEL conditions, alerts.
         .target(name: "Rules", dependencies: ["CEL", "Records", .product(name: "Yams", package: "Yams")]),
         // The spool directory: claim, settle, quarantine, inotify.
