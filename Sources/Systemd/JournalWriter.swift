@@ -154,7 +154,7 @@ public final class JournalWriter: @unchecked Sendable {
                 if head == batches.count {
                     batches.removeAll(keepingCapacity: true)
                     head = 0
-                } else if head >= 256 {
+                } else if head >= 64 {
                     // A burst that never lets the queue empty: drop the sent ones now and then.
                     batches.removeFirst(head)
                     head = 0
