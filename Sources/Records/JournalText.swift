@@ -20,24 +20,7 @@ public enum JournalText {
     /// Whether `clean` could change `text`: `hasLongRun` and `escape`'s test in one pass.
     /// Never false where either would change something.
     static func changedByCleaning(_ text: String) -> Bool {
-        var digits = 0, separators = 0
-        for s in text.unicodeScalars {
-            let c = ScalarClass(s)
-            if c.contains(.escaped) { return true }
-            if c.contains(.digit) {
-                digits += 1
-                if digits >= minimumDigits { return true }
-                separators = 0
-            } else if digits == 0 || c.contains(.ignorable) {
-                continue
-            } else if c.contains(.separator) && separators < maximumSeparators {
-                separators += 1
-            } else {
-                digits = 0
-                separators = 0
-            }
-        }
-        return false
+        hasLongRun(text, orEscape: true)
     }
 
     /// `clean`, then cut to at most `limit` characters (an ellipsis marks the cut): the cut
@@ -234,9 +217,16 @@ public enum JournalText {
     /// is then returned as it is, without a copy (the copy was the daemon's largest cost of
     /// building a record's entries). Never false where `mask` would change something.
     static func hasLongRun(_ text: String) -> Bool {
+        hasLongRun(text, orEscape: false)
+    }
+
+    /// The one scan behind `hasLongRun` and `changedByCleaning` (which also stops at a scalar
+    /// `escape` would change).
+    private static func hasLongRun(_ text: String, orEscape: Bool) -> Bool {
         var digits = 0, separators = 0
         for s in text.unicodeScalars {
             let c = ScalarClass(s)
+            if orEscape && c.contains(.escaped) { return true }
             if c.contains(.digit) {
                 digits += 1
                 if digits >= minimumDigits { return true }
