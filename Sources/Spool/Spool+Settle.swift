@@ -53,13 +53,13 @@ extension Spool {
             // records; if it was removed by hand since, the record's rename finds no folder and
             // it is made again.
             let known = madeDays.contains(day)
-            if !known { try makeDayFolder(day, date, durability) }
+            if !known { try makeDayFolder(day, durability) }
             let target: String
             do {
                 target = try moveToFreeName(source, into: day, name: claimed.name)
             } catch let error as SpoolError where known && error.reason == .vanished {
                 madeDays.forget(day)
-                try makeDayFolder(day, date, durability)
+                try makeDayFolder(day, durability)
                 target = try moveToFreeName(source, into: day, name: claimed.name)
             }
             try makeDurable([.day(date), .cur], durability)
@@ -74,7 +74,7 @@ extension Spool {
         }
     }
 
-    private func makeDayFolder(_ day: String, _ date: String, _ durability: Durability) throws {
+    private func makeDayFolder(_ day: String, _ durability: Durability) throws {
         switch SystemCall.mkdir(day, Folder.done.mode) {
         case .success:
             try SystemCall.chmod(day, Folder.done.mode).orThrow("chmod", day)
