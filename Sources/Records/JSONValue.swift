@@ -139,6 +139,10 @@ extension JSONValue {
 
     /// A JSON string literal for `s`.
     public static func quoted(_ s: String) -> String {
+        // Most text (ids, times, messages) has nothing to escape: one pass over the UTF-8 says so.
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            return "\"" + s + "\""
+        }
         var out = "\""
         for scalar in s.unicodeScalars {
             switch scalar {

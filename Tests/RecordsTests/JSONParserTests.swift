@@ -93,4 +93,27 @@ final class JSONParserTests: XCTestCase {
         XCTAssertEqual(v.jsonText, text.replacingOccurrences(of: #"\u0001"#, with: #"\u0001"#))
         XCTAssertEqual(try JSONParser.parse(bytes(v.prettyJSONText)), v)
     }
+    /// `quoted` skips the escaping loop when no byte needs an escape: random strings over an
+    /// alphabet of plain text and every class that does (quote, backslash, controls) must read
+    /// back as themselves, and an escape-free one must come out as the bare text in quotes.
+    func testQuotedReadsBackWithAndWithoutEscapes() throws {
+        let alphabet: [Character] = ["a", "Z", "0", " ", "粤", "检", "é", "😀", "/", "'", "\u{7F}", "\u{2028}",
+                                     "\"", "\\", "\n", "\r", "\t", "\u{0}", "\u{1}", "\u{1F}"]
+        var generator = SystemRandomNumberGenerator()
+        var escapeFree = 0
+        for _ in 0..<2_000 {
+            let s = String((0..<Int.random(in: 0...12, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
+            let literal = JSONValue.quoted(s)
+            XCTAssertEqual(try JSONParser.parse(Array(literal.utf8)), .string(s), literal)
+            let read = try JSONSerialization.jsonObject(with: Data(literal.utf8), options: .fragmentsAllowed) as? String
+            XCTAssertEqual(read, s, literal)
+            if !s.unicodeScalars.contains(where: { $0.value < 0x20 || $0 == "\"" || $0 == "\\" }) {
+                escapeFree += 1
+                XCTAssertEqual(literal, "\"" + s + "\"")
+            } else {
+                XCTAssertFalse(literal.unicodeScalars.contains { $0.value < 0x20 }, literal)
+            }
+        }
+        XCTAssertGreaterThan(escapeFree, 0)
+    }
 }
