@@ -6,7 +6,8 @@ import Systemd
 
 enum RecordChecked {
     /// The entry: kind, ids, the SHA-256 (crash recovery finds it like an alert) and the count
-    /// of alerts by action (SG_ALERTS_HOLD, _REFUSE, _WARN, _REVIEW).
+    /// of alerts by action (SG_ALERTS_HOLD, _REFUSE, _WARN, _REVIEW). Texts are cleaned once,
+    /// by `DaemonEvent.fields` (the choke point), not here as well.
     static func fields(_ record: Record, alerts: [Alert], context: EventContext, language: MessageLanguage) -> [JournalField] {
         var counts: [RuleAction: Int] = [:]
         for a in alerts { counts[a.action, default: 0] += 1 }
@@ -22,15 +23,15 @@ enum RecordChecked {
             ? "\(record.kind.rawValue) record \(record.id)\(about) checked: \(n(.hold)) HOLD, \(n(.refuse)) REFUSE, \(n(.warn)) WARN, \(n(.review)) REVIEW."
             : "\(kindName(record.kind))记录 \(record.id)\(about)已检查：扣车 \(n(.hold)) 项，拒绝 \(n(.refuse)) 项，提示 \(n(.warn)) 项，待复核 \(n(.review)) 项。"
         var extra: [(String, String)] = [
-            ("SG_RECORD_ID", JournalText.clean(record.id)), ("SG_RECORD_KIND", record.kind.rawValue),
-            ("SG_RECORD_SHA256", record.sha256), ("SG_SPOOL_FILE", JournalText.clean(record.fileName)),
+            ("SG_RECORD_ID", record.id), ("SG_RECORD_KIND", record.kind.rawValue),
+            ("SG_RECORD_SHA256", record.sha256), ("SG_SPOOL_FILE", record.fileName),
             ("SG_ALERTS_HOLD", String(n(.hold))), ("SG_ALERTS_REFUSE", String(n(.refuse))),
             ("SG_ALERTS_WARN", String(n(.warn))), ("SG_ALERTS_REVIEW", String(n(.review))),
         ]
-        if let trip = record.tripID { extra.append(("SG_TRIP", JournalText.clean(trip))) }
-        if let plate = record.plateNo { extra.append(("SG_PLATE", JournalText.clean(plate))) }
-        if let driver { extra.append(("SG_DRIVER", JournalText.clean(driver))) }
-        return DaemonEvent.recordChecked.fields(message: JournalText.clean(message), spool: context.spool,
+        if let trip = record.tripID { extra.append(("SG_TRIP", trip)) }
+        if let plate = record.plateNo { extra.append(("SG_PLATE", plate)) }
+        if let driver { extra.append(("SG_DRIVER", driver)) }
+        return DaemonEvent.recordChecked.fields(message: message, spool: context.spool,
                                                 station: context.station ?? record.stationCode,
                                                 rulesVersion: context.rulesVersion, extra: extra)
     }
