@@ -89,10 +89,22 @@ public final class RuleGeneration {
         evaluate(record, params: nil)
     }
 
+    /// `evaluate`, also handing back the record's body as the rules saw it, for the trip rules
+    /// to reuse when its trip is decided (`JoinedRecord.value`).
+    public func evaluateKeepingValue(_ record: Record) -> (alerts: [Alert], value: RecordValue?) {
+        let object = recordTypes.value(of: record.body, kind: record.kind)
+        return (evaluate(record, object: object, params: nil), object.map(RecordValue.init))
+    }
+
     /// `params` replaces sets' param values, by set index (rule tests).
     func evaluate(_ record: Record, params override: [Int: Value]?) -> [Alert] {
         guard let rules = byKind[record.kind], !rules.isEmpty else { return [] }
-        guard let object = recordTypes.value(of: record.body, kind: record.kind) else {
+        return evaluate(record, object: recordTypes.value(of: record.body, kind: record.kind), params: override)
+    }
+
+    private func evaluate(_ record: Record, object: ObjectValue?, params override: [Int: Value]?) -> [Alert] {
+        guard let rules = byKind[record.kind], !rules.isEmpty else { return [] }
+        guard let object else {
             // Cannot happen for a decoded record; never let it pass silently.
             return rules.map {
                 alert($0.rule, action: .review, message: "record body does not match the schema", reason: "record body does not match the schema", record: record)

@@ -51,9 +51,9 @@ public struct StationCheck {
     /// this one.
     public func arrivals(_ records: [(record: Records.Record, bytes: [UInt8])]) -> [TripStore.Arrival] {
         records.map { record, bytes in
-            var alerts = rules.evaluate(record)
+            var (alerts, value) = rules.evaluateKeepingValue(record)
             if let other = rules.otherStationAlert(record) { alerts.append(other) }
-            return TripStore.Arrival(record, bytes: bytes, alerts: alerts, rules: rules)
+            return TripStore.Arrival(record, bytes: bytes, alerts: alerts, rules: rules, value: value)
         }
     }
 

@@ -67,7 +67,8 @@ public final class TripStore: @unchecked Sendable {
     var reader: any DatabaseReader { db }
     /// Decoded records by id: a trip is rebuilt on every decision, and decoding its records
     /// again each time would cost more than the join. Bounded; cleared when full.
-    private var decoded: [String: Record] = [:]
+    /// With the CEL value its rules made on arrival, when kept.
+    private var decoded: [String: (Record, RecordValue?)] = [:]
     private let cacheLock = NSLock()
     /// Where `ingestAhead` stores its groups, one after the other.
     private let queue = DispatchQueue(label: "trip-store")
@@ -215,6 +216,8 @@ public final class TripStore: @unchecked Sendable {
     public struct Arrival: Sendable {
         public let record: Records.Record
         public let alerts: [Alert]
+        /// The record's body as its rules saw it, kept for the trip rules.
+        fileprivate let value: RecordValue?
         fileprivate let bytes: Data
         fileprivate let alertsText: String
         fileprivate let stationDay: String
@@ -222,9 +225,10 @@ public final class TripStore: @unchecked Sendable {
         fileprivate let driverIDs: [String]
 
         /// - Parameter bytes: the file's bytes (kept, so the record can be decoded again for later joins).
-        public init(_ record: Records.Record, bytes: [UInt8], alerts: [Alert], rules: RuleGeneration) {
+        public init(_ record: Records.Record, bytes: [UInt8], alerts: [Alert], rules: RuleGeneration, value: RecordValue? = nil) {
             self.record = record
             self.alerts = alerts
+            self.value = value
             self.bytes = Data(bytes)
             alertsText = TripStore.alertsText(alerts.map(RecordAlert.init))
             stationDay = rules.stationDate(record.recordedAt).description
@@ -387,7 +391,7 @@ public final class TripStore: @unchecked Sendable {
             try db.cachedStatement(sql: "INSERT INTO departure_driver (record_id, driver_id) VALUES (?, ?)")
                 .execute(arguments: [record.id, id])
         }
-        remember(record)
+        remember(record, arrival.value)
         return true
     }
 
@@ -493,24 +497,24 @@ public final class TripStore: @unchecked Sendable {
         let id: String = row["record_id"]
         let alertsText: String = row["alerts"]
         let alerts = try TripStore.alerts(fromText: alertsText)
-        if let r = cached(id) { return JoinedRecord(record: r, alerts: alerts) }
+        if let (r, value) = cached(id) { return JoinedRecord(record: r, alerts: alerts, value: value) }
         guard let bytes = try Data.fetchOne(db.cachedStatement(sql: "SELECT bytes FROM record WHERE record_id = ?"), arguments: [id]),
               case .success(let record) = RecordDecoder.decode([UInt8](bytes), fileName: row["file_name"]) else {
             return nil   // stored only after it decoded; a schema change could refuse it now
         }
-        remember(record)
+        remember(record, nil)
         return JoinedRecord(record: record, alerts: alerts)
     }
 
-    private func cached(_ id: String) -> Record? {
+    private func cached(_ id: String) -> (Record, RecordValue?)? {
         cacheLock.lock(); defer { cacheLock.unlock() }
         return decoded[id]
     }
 
-    private func remember(_ record: Record) {
+    private func remember(_ record: Record, _ value: RecordValue?) {
         cacheLock.lock(); defer { cacheLock.unlock() }
         if decoded.count >= TripStore.cacheLimit { decoded.removeAll(keepingCapacity: true) }
-        decoded[record.id] = record
+        decoded[record.id] = (record, value)
     }
 
     // MARK: - Alerts as stored

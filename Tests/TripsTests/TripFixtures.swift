@@ -92,7 +92,9 @@ final class TripStream {
     }
 
     /// Feeds records as one group, in one transaction (TripStore.ingest(_:rules:), as the
-    /// daemon stores a burst); returns each record's outcome.
+    /// daemon stores a burst, each with the CEL value its rules made, which the trip rules
+    /// reuse; `feed` leaves it out, so the trip rules convert the record again); returns each
+    /// record's outcome.
     @discardableResult
     func feedGroup(_ objects: [[String: Any]], file: StaticString = #filePath, line: UInt = #line) throws -> [TripStore.Outcome] {
         var arrivals: [TripStore.Arrival] = []
@@ -100,7 +102,8 @@ final class TripStream {
             let bytes = TripFixtures.bytes(object)
             switch RecordDecoder.decode(bytes, fileName: "\(object["record_id"] ?? "x").json") {
             case .success(let record):
-                arrivals.append(TripStore.Arrival(record, bytes: bytes, alerts: rules.evaluate(record), rules: rules))
+                let (alerts, value) = rules.evaluateKeepingValue(record)
+                arrivals.append(TripStore.Arrival(record, bytes: bytes, alerts: alerts, rules: rules, value: value))
             case .failure(let e):
                 XCTFail("fixture refused: \(e.reason)", file: file, line: line)
             }

@@ -193,13 +193,19 @@ final class TripVerdictTests: XCTestCase {
     }
 
     /// The daemon stores a burst's records in one transaction: in every order, and split into
-    /// groups anywhere, the decisions are those of the records stored one by one.
+    /// groups anywhere, the decisions are those of the records stored one by one. The group
+    /// also hands the trip rules the values the record rules made (`feedGroup`), the single
+    /// records do not: both must decide alike.
     func testAGroupInOneTransactionDecidesAsRecordsOneByOne() throws {
         var suspended = TripFixtures.cleanTrip()
         var licence = suspended["driver2"]!["licence"] as! [String: Any]
         licence["status"] = "suspended"
         suspended["driver2"]!["licence"] = licence
-        for records in [TripFixtures.cleanTrip(), suspended] {
+        var braking = TripFixtures.cleanTrip()
+        var checks = braking["vehicle"]!["checks"] as! [String: Any]
+        checks["braking"] = "fail"
+        braking["vehicle"]!["checks"] = checks
+        for records in [TripFixtures.cleanTrip(), suspended, braking] {
             for order in TripFixtures.permutations(Array(records.keys).sorted()) {
                 let single = try TripStream()
                 for name in order { try single.feed(records[name]!) }
