@@ -76,9 +76,10 @@ public struct DaemonConfiguration: Sendable {
 /// `stationguard run`: one daemon on one spool.
 public final class Daemon {
     /// Records claimed but not yet settled, at most: room for the group being judged, the group
-    /// being stored and those waiting for journald (512 rather than 256: fewer stalls of the
-    /// intake while the settler waits for journald, a few MB more at the peak of a burst).
-    static let maximumInFlight = 512
+    /// being stored and those waiting for journald (1024: the settler now asks journald to
+    /// synchronize only every 50 ms, and the intake should not stall meanwhile; a few MB more
+    /// at the peak of a burst).
+    static let maximumInFlight = 1024
     /// Records judged together and stored in one trip-store transaction during a burst: big
     /// enough to share a commit, small enough that the group's first record waits a few ms
     /// (32 and 128 gave the same records/s within the noise of a busy machine).

@@ -30,9 +30,12 @@ final class Settler: @unchecked Sendable {
     private var lastSync = 0.0
     static let syncInterval = 1.0
     /// When journald was last asked to synchronize (monotonic seconds), and the least time
-    /// between two requests.
+    /// between two requests. Each request makes journald fsync its files (~2 ms of its CPU):
+    /// 20 ms apart, that was ~11 µs of journald's CPU per record in a burst (measured); 50 ms
+    /// apart cuts it to under half, and a file waits at most 50 ms longer before it moves to
+    /// done/ (its entries are in the journal already).
     private var lastSynchronize = 0.0
-    static let synchronizeSpacing = 0.02
+    static let synchronizeSpacing = 0.05
 
     init(spool: Spool, journal: Journal, state: DaemonState) {
         self.spool = spool
