@@ -200,11 +200,6 @@ public final class TripStore: @unchecked Sendable {
                 CREATE INDEX record_driver ON record(driver_id, kind, recorded_at) WHERE driver_id IS NOT NULL;
                 """)
         }
-        // v3: station_day is looked up only by `prune`, once a day, where a scan of a week's
-        // records costs milliseconds; the index cost an entry on every insert.
-        m.registerMigration("v3") { db in
-            try db.execute(sql: "DROP INDEX record_day")
-        }
         return m
     }
 

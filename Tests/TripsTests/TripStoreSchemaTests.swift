@@ -2,7 +2,6 @@
 // daemon opens it, and the read-only commands refuse it until then (they cannot migrate).
 import Foundation
 import GRDB
-import Records
 import XCTest
 @testable import Trips
 
@@ -36,7 +35,6 @@ final class TripStoreSchemaTests: XCTestCase {
             }
         }
         XCTAssertNotNil(try indexes(path)["record_departure_day"], "the v1 schema has the index v2 drops")
-        XCTAssertNotNil(try indexes(path)["record_day"], "the v1 schema has the index v3 drops")
 
         XCTAssertThrowsError(try TripStore(directory: dir, readOnly: true)) { error in
             XCTAssertTrue("\(error)".contains("older schema"), "\(error)")
@@ -46,12 +44,8 @@ final class TripStoreSchemaTests: XCTestCase {
         XCTAssertEqual(store.opening, .opened)
         let migrated = try indexes(path)
         XCTAssertNil(migrated["record_departure_day"])
-        XCTAssertNil(migrated["record_day"])
         XCTAssertTrue(migrated["record_driver"]?.contains("WHERE driver_id IS NOT NULL") ?? false, "\(migrated)")
         XCTAssertEqual(try store.records(driver: "D-1").map(\.recordID), ["k:1"], "the v1 rows are kept and found by the new index")
         XCTAssertNoThrow(try TripStore(directory: dir, readOnly: true))
-        // Pruning by station day scans the table now that its index is gone.
-        XCTAssertEqual(try store.prune(before: CalendarDate(year: 2026, month: 10, day: 2)!), 1)
-        XCTAssertEqual(try store.records(driver: "D-1").count, 0)
     }
 }
